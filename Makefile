@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create or reuse .venv.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DATA ?= data
+OUT ?= reports
+PORT ?= 8866
+
+.PHONY: demo test lint unit notebooks lab app bench xlsx clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m planning validate --data $(DATA)
+	$(PY) -m planning report --data $(DATA) --all --out $(OUT)
+	@echo "Open $(OUT)/index.html in a browser."
+
+test: lint unit notebooks
+
+lint: $(STAMP)
+	$(PY) -m ruff check planning tests benchmarks scripts
+
+unit: $(STAMP)
+	$(PY) -m pytest tests
+
+notebooks: $(STAMP)
+	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+app: $(STAMP)
+	$(VENV)/bin/voila notebooks/01_explore_bonus.ipynb --no-browser --port=$(PORT) \
+		--Voila.ip=127.0.0.1
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+
+xlsx: $(STAMP)
+	$(PY) scripts/make_workbook.py $(DATA) $(DATA)/sample-company.xlsx
+
+clean:
+	rm -rf $(VENV) $(OUT)/*.html

@@ -1,0 +1,62 @@
+"""planning: shared revenue and GOP targets and a company-wide success bonus.
+
+The public API. The CLI, the notebooks, the reports and the tests all call these.
+"""
+
+from planning.bonus import (
+    BonusResult,
+    GateCheck,
+    Limit,
+    SharingRule,
+    bonus_for_period,
+    compute_bonus,
+    explain_payout,
+    explain_pool,
+    pool_arrays,
+    sharing_rule_text,
+    staff_in_period,
+)
+from planning.dataset import Company, Dataset, load_dataset
+from planning.errors import InputError, Problem
+from planning.financials import PeriodResult, department_pnl, period_result, pnl_table
+from planning.funnel import campaign_metrics, funnel_by_period
+from planning.money import format_money, largest_remainder, round_cents
+from planning.periods import Period, parse_period
+from planning.plan import Plan, load_plan, parse_plan, plan_to_dict, with_overrides
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BonusResult",
+    "Company",
+    "Dataset",
+    "GateCheck",
+    "InputError",
+    "Limit",
+    "Period",
+    "PeriodResult",
+    "Plan",
+    "Problem",
+    "SharingRule",
+    "bonus_for_period",
+    "campaign_metrics",
+    "compute_bonus",
+    "department_pnl",
+    "explain_payout",
+    "explain_pool",
+    "format_money",
+    "funnel_by_period",
+    "largest_remainder",
+    "load_dataset",
+    "load_plan",
+    "parse_period",
+    "parse_plan",
+    "period_result",
+    "plan_to_dict",
+    "pnl_table",
+    "pool_arrays",
+    "round_cents",
+    "sharing_rule_text",
+    "staff_in_period",
+    "with_overrides",
+]

@@ -1,0 +1,591 @@
+"""The success-bonus engine (domain section 4): gates, pool, fair sharing to the cent.
+
+Everything here is pure and vectorised over people; the pool functions are also vectorised
+over arrays of results so that the Monte Carlo can run the same rules over many draws.
+
+Sharing with individual caps is *water-filling*: every eligible person gets
+``min(weight_i * lam, cap_i)`` where the level ``lam`` makes the payouts add up to the pool.
+This is exactly the result of the contract's iteration (cap the over-cap people, share the
+rest again by weight, repeat) but is computed in one sort, without a loop per person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from planning.dataset import Dataset
+from planning.errors import InputError, Problem
+from planning.financials import PeriodResult, period_result
+from planning.money import format_money, largest_remainder, round_cents, round_cents_array
+from planning.periods import Period
+from planning.plan import Distribution, Gates, Plan, Pool
+
+__all__ = [
+    "GateCheck",
+    "Limit",
+    "BonusResult",
+    "PoolArrays",
+    "SharingRule",
+    "curve_multiple",
+    "pool_arrays",
+    "staff_in_period",
+    "compute_bonus",
+    "bonus_for_period",
+    "explain_payout",
+    "explain_pool",
+    "sharing_rule_text",
+]
+
+
+# --- the pool -------------------------------------------------------------------------------
+
+
+def curve_multiple(attainment, curve) -> np.ndarray:
+    """The payout curve's multiple at ``attainment`` (vectorised).
+
+    0 below the first point's attainment, the last point's multiple above the last point,
+    linear in between.
+
+    >>> curve_multiple([0.8, 0.9, 0.95, 1.3], [[0.9, 0.5], [1.0, 1.0], [1.2, 1.5]]).tolist()
+    [0.0, 0.5, 0.75, 1.5]
+    """
+    a = np.asarray(attainment, dtype=float)
+    xs = np.array([p[0] for p in curve], dtype=float)
+    ys = np.array([p[1] for p in curve], dtype=float)
+    return np.where(a < xs[0], 0.0, np.interp(a, xs, ys))
+
+
+def blended_attainment(metric: dict[str, float], revenue_attainment, gop_attainment) -> np.ndarray:
+    """The weighted mean of the named attainments."""
+    parts = {"revenue": np.asarray(revenue_attainment, float), "gop": np.asarray(gop_attainment, float)}
+    total = sum(metric.values())
+    return sum(parts[name] * weight for name, weight in metric.items()) / total
+
+
+@dataclass(frozen=True)
+class PoolArrays:
+    """Each step of the pool calculation (arrays, one value per result or draw)."""
+
+    revenue_passed: np.ndarray
+    gop_passed: np.ndarray
+    gates_passed: np.ndarray
+    raw: np.ndarray          # before any limit, 0 where a gate failed
+    after_floor: np.ndarray
+    after_cap: np.ndarray
+    pool: np.ndarray         # after self-funding, rounded to cents
+    excess_gop: np.ndarray   # max(0, GOP - gop_target)
+
+
+def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArrays:
+    """The pool for arrays of results (domain section 4.1, steps 1-4).
+
+    Parameters
+    ----------
+    plan : Plan
+    revenue, gop, revenue_target, gop_target : array_like
+        Amounts in currency units; broadcast together.
+
+    Notes
+    -----
+    1. Gates: pass when attainment >= gate (an absent gate always passes).
+    2. Raw pool: ``excess_gop_share``: rate x max(0, GOP - gop_target); ``gop_share``:
+       rate x max(0, GOP); ``payout_curve``: target_pool x f(a).
+    3. floor (max), then cap (min), then self-funding (min with GOP above target).
+    4. Rounded to cents, half up.
+    """
+    revenue, gop, revenue_target, gop_target = np.broadcast_arrays(
+        *(np.asarray(x, dtype=float) for x in (revenue, gop, revenue_target, gop_target)))
+    ra = revenue / revenue_target
+    ga = gop / gop_target
+    gates: Gates = plan.gates
+    revenue_passed = ra >= gates.revenue if gates.revenue is not None else np.ones_like(ra, bool)
+    gop_passed = ga >= gates.gop if gates.gop is not None else np.ones_like(ga, bool)
+    passed = revenue_passed & gop_passed
+    pool: Pool = plan.pool
+    excess = np.maximum(0.0, gop - gop_target)
+    if pool.method == "excess_gop_share":
+        raw = pool.rate * excess
+    elif pool.method == "gop_share":
+        raw = pool.rate * np.maximum(0.0, gop)
+    else:
+        raw = pool.target_pool * curve_multiple(blended_attainment(pool.metric, ra, ga), pool.curve)
+    raw = np.where(passed, raw, 0.0)
+    after_floor = np.where(passed, np.maximum(raw, pool.floor), 0.0)
+    after_cap = np.minimum(after_floor, pool.cap) if pool.cap is not None else after_floor
+    final = np.minimum(after_cap, excess) if pool.self_funding else after_cap
+    return PoolArrays(revenue_passed, gop_passed, passed, raw, after_floor, after_cap,
+                      round_cents_array(final), excess)
+
+
+# --- the people -----------------------------------------------------------------------------
+
+
+def staff_in_period(staff: pd.DataFrame, period: Period, distribution: Distribution,
+                    salary_factor: float = 1.0) -> pd.DataFrame:
+    """Each staff row's eligibility, tenure, period salary, weight and cap for ``period``.
+
+    Notes
+    -----
+    days_in = days of [start_date, end_date] inside the period, both ends counted;
+    tenure = days_in / period days; period_salary = annual_salary x fte x tenure / 4;
+    weight = base x fte x tenure x department weight (0 when not eligible), base being 1
+    (equal), annual_salary (salary) or the role's points (points);
+    cap = individual_cap x period_salary (inf without an individual cap).
+    ``salary_factor`` scales salaries (scenarios' pay rises).
+    """
+    p_start, p_end = np.datetime64(period.start, "D"), np.datetime64(period.end, "D")
+    start = staff["start_date"].to_numpy(dtype="datetime64[D]")
+    end = staff["end_date"].to_numpy(dtype="datetime64[D]")
+    has_end = ~np.isnat(end)
+    end_in = np.where(has_end, np.minimum(end, p_end), p_end)
+    days_in = np.maximum(0, (end_in - np.maximum(start, p_start)).astype(int) + 1)
+    tenure = days_in / period.days
+    left_early = has_end & (end < p_end)
+    eligible_flag = staff["bonus_eligible"].to_numpy(dtype=bool)
+
+    reasons = np.full(len(staff), "", dtype=object)
+    if distribution.require_employed_at_period_end:
+        reasons[left_early] = "left before the period ended"
+    reasons[days_in < distribution.min_days_in_period] = (
+        f"employed fewer than {distribution.min_days_in_period} days in the period")
+    reasons[days_in == 0] = "not employed in the period"
+    reasons[~eligible_flag] = "not bonus-eligible"
+    eligible = reasons == ""
+
+    salary = staff["annual_salary"].to_numpy(dtype=float) * salary_factor
+    fte = staff["fte"].to_numpy(dtype=float)
+    if distribution.method == "equal":
+        base = np.ones(len(staff))
+    elif distribution.method == "salary":
+        base = salary
+    else:
+        points = staff["role"].map(distribution.points_for)
+        if points.isna().any():
+            role = staff["role"][points.isna()].iloc[0]
+            raise InputError([Problem("plan.yaml", None, "distribution.points",
+                                      f"role {role!r} has no points and there is no 'default'")])
+        base = points.to_numpy(dtype=float)
+    dept_weight = staff["department"].map(distribution.department_weights).fillna(1.0).to_numpy(dtype=float)
+    weight = np.where(eligible, base * fte * tenure * dept_weight, 0.0)
+    period_salary = salary * fte * tenure / 4
+    cap = (distribution.individual_cap * period_salary if distribution.individual_cap is not None
+           else np.full(len(staff), np.inf))
+    return pd.DataFrame({
+        "employee_id": staff["employee_id"].astype(str).to_numpy(),
+        "name": staff["name"].to_numpy(),
+        "department": staff["department"].to_numpy(),
+        "role": staff["role"].to_numpy(),
+        "eligible": eligible,
+        "reason": reasons,
+        "days_in": days_in,
+        "tenure": tenure,
+        "fte": fte,
+        "period_salary": period_salary,
+        "base": base,
+        "department_weight": dept_weight,
+        "weight": weight,
+        "cap": np.where(eligible, cap, 0.0),
+    })
+
+
+@dataclass(frozen=True, eq=False)
+class SharingRule:
+    """Water-filling of a pool over fixed weights and caps, precomputed for many pools.
+
+    ``payouts(P) = min(weight * lam(P), cap)`` with ``sum(payouts) = min(P, sum(cap))``.
+    Built once per staff set; every method is vectorised over an array of pools.
+    """
+
+    weights: np.ndarray
+    caps: np.ndarray
+    _order: np.ndarray = field(repr=False)
+    _ratio: np.ndarray = field(repr=False)        # cap/weight, sorted ascending
+    _breaks: np.ndarray = field(repr=False)       # pool at which the k-th sorted person is capped
+    _capped_sum: np.ndarray = field(repr=False)   # caps of the first k sorted people
+    _weight_left: np.ndarray = field(repr=False)  # weight of the people after the first k
+
+    @classmethod
+    def build(cls, weights, caps) -> SharingRule:
+        w = np.asarray(weights, dtype=float)
+        c = np.where(w > 0, np.asarray(caps, dtype=float), 0.0)
+        active = np.flatnonzero(w > 0)
+        ratio = c[active] / w[active]
+        order = active[np.argsort(ratio, kind="stable")]
+        ratio = np.sort(ratio, kind="stable")
+        capped_sum = np.concatenate([[0.0], np.cumsum(c[order])])
+        weight_left = w[order].sum() - np.concatenate([[0.0], np.cumsum(w[order])])
+        weight_left[-1] = 0.0
+        with np.errstate(invalid="ignore"):
+            breaks = capped_sum[:-1] + ratio * weight_left[:-1]   # F(ratio_k)
+        breaks = np.where(np.isinf(ratio), np.inf, breaks)
+        return cls(w, c, order, ratio, breaks, capped_sum, weight_left)
+
+    @property
+    def total_weight(self) -> float:
+        return float(self.weights.sum())
+
+    @property
+    def total_cap(self) -> float:
+        return float(self.caps.sum())
+
+    def level(self, pools) -> np.ndarray:
+        """The water level ``lam`` for each pool (inf once everyone is capped)."""
+        pools = np.asarray(pools, dtype=float)
+        k = np.searchsorted(self._breaks, pools, side="right")  # people capped
+        left = self._weight_left[k]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lam = np.where(left > 0, (pools - self._capped_sum[k]) / np.where(left > 0, left, 1), np.inf)
+        return lam
+
+    def allocated(self, pools) -> np.ndarray:
+        """What the people can take of each pool: ``min(P, total cap)``, 0 without weight."""
+        pools = np.asarray(pools, dtype=float)
+        if self.total_weight <= 0:
+            return np.zeros_like(pools)
+        return np.minimum(pools, self.total_cap)
+
+    def shares(self, pool: float) -> np.ndarray:
+        """Exact (unrounded) payouts of one pool."""
+        if self.total_weight <= 0:
+            return np.zeros_like(self.weights)
+        lam = float(self.level(np.array([pool]))[0])
+        with np.errstate(invalid="ignore"):
+            out = np.minimum(self.weights * lam, self.caps)
+        return np.where(self.weights > 0, out, 0.0)
+
+    def expected_shares(self, pools) -> np.ndarray:
+        """Mean payout per person over many pools, without a pools x people matrix.
+
+        For person i with ratio r_i = cap_i / weight_i: payout is weight_i x lam when
+        lam < r_i, else cap_i. With the levels sorted once, each person needs one
+        binary search: O((draws + people) log).
+        """
+        pools = np.asarray(pools, dtype=float).ravel()
+        out = np.zeros_like(self.weights)
+        if pools.size == 0 or self.total_weight <= 0:
+            return out
+        lam = np.sort(self.level(pools))
+        finite = np.where(np.isinf(lam), 0.0, lam)
+        prefix = np.concatenate([[0.0], np.cumsum(finite)])
+        idx = self._order
+        ratio = self.caps[idx] / self.weights[idx]
+        below = np.searchsorted(lam, ratio, side="left")   # draws with lam < ratio
+        uncapped_sum = prefix[below]
+        out[idx] = (self.weights[idx] * uncapped_sum + self.caps[idx] * (pools.size - below)) / pools.size
+        return out
+
+
+# --- the result -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """One gate: passed when attainment >= threshold."""
+
+    metric: str            # "revenue" or "gop"
+    threshold: float
+    attainment: float
+    passed: bool
+    actual: float
+    target: float
+
+    @property
+    def shortfall(self) -> float:
+        """Attainment points missing (0 when passed)."""
+        return max(0.0, self.threshold - self.attainment)
+
+    @property
+    def gap_amount(self) -> float:
+        """Currency needed to reach the gate (0 when passed)."""
+        return max(0.0, round_cents(self.threshold * self.target - self.actual)) if not self.passed else 0.0
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A pool limit that changed the pool."""
+
+    name: str      # "floor", "cap", "self_funding"
+    before: float
+    after: float
+
+
+@dataclass(frozen=True, eq=False)
+class BonusResult:
+    """A period's bonus with the whole explanation (domain section 4.3)."""
+
+    period: str
+    currency: str
+    revenue: float
+    gop: float
+    revenue_target: float
+    gop_target: float
+    gates: tuple[GateCheck, ...]
+    raw_pool: float
+    limits: tuple[Limit, ...]
+    pool: float
+    allocated: float
+    unallocated: float
+    allocations: pd.DataFrame
+    plan: Plan
+
+    @property
+    def revenue_attainment(self) -> float:
+        return self.revenue / self.revenue_target
+
+    @property
+    def gop_attainment(self) -> float:
+        return self.gop / self.gop_target
+
+    @property
+    def gates_passed(self) -> bool:
+        return all(g.passed for g in self.gates)
+
+    @property
+    def failed_gates(self) -> list[GateCheck]:
+        return [g for g in self.gates if not g.passed]
+
+    @property
+    def excess_gop(self) -> float:
+        return max(0.0, round_cents(self.gop - self.gop_target))
+
+    @property
+    def pool_share_of_gop(self) -> float:
+        """Pool / GOP (NaN when GOP <= 0)."""
+        return self.pool / self.gop if self.gop > 0 else float("nan")
+
+    @property
+    def pool_share_of_excess_gop(self) -> float:
+        """Pool / GOP above target (NaN when there is none)."""
+        return self.pool / self.excess_gop if self.excess_gop > 0 else float("nan")
+
+    @property
+    def gop_after_bonus(self) -> float:
+        """GOP less what is actually paid out (the unallocated part stays with the company)."""
+        return round_cents(self.gop - self.allocated)
+
+    def by_department(self) -> pd.DataFrame:
+        """Headcount, eligible people and payouts per department."""
+        a = self.allocations
+        grouped = a.groupby("department").agg(
+            people=("employee_id", "size"), eligible=("eligible", "sum"), payout=("payout", "sum"))
+        grouped["payout"] = grouped["payout"].round(2)
+        return grouped
+
+    def to_dict(self) -> dict:
+        """The ``bonus --json`` object: amounts as numbers with two decimals."""
+        def _num(x):
+            return None if x != x else x  # NaN -> null
+
+        rows = self.allocations
+        allocations = [
+            {
+                "employee_id": r.employee_id,
+                "name": r.name,
+                "department": r.department,
+                "role": r.role,
+                "eligible": bool(r.eligible),
+                "reason": r.reason or None,
+                "days_in_period": int(r.days_in),
+                "tenure": round(float(r.tenure), 6),
+                "fte": float(r.fte),
+                "weight": round(float(r.weight), 6),
+                "cap": None if not np.isfinite(r.cap) else round(float(r.cap), 2),
+                "capped": bool(r.capped),
+                "payout": round(float(r.payout), 2),
+            }
+            for r in rows.itertuples(index=False)
+        ]
+        return {
+            "period": self.period,
+            "currency": self.currency,
+            "revenue": self.revenue,
+            "gop": self.gop,
+            "revenue_target": self.revenue_target,
+            "gop_target": self.gop_target,
+            "revenue_attainment": self.revenue_attainment,
+            "gop_attainment": self.gop_attainment,
+            "gates_passed": self.gates_passed,
+            "gates": [
+                {"metric": g.metric, "threshold": g.threshold, "attainment": g.attainment,
+                 "passed": g.passed, "shortfall": g.shortfall, "gap_amount": g.gap_amount}
+                for g in self.gates
+            ],
+            "raw_pool": round(self.raw_pool, 2),
+            "limits": [{"name": x.name, "before": round(x.before, 2), "after": round(x.after, 2)}
+                       for x in self.limits],
+            "pool": round(self.pool, 2),
+            "allocated": round(self.allocated, 2),
+            "unallocated": round(self.unallocated, 2),
+            "pool_share_of_gop": _num(self.pool_share_of_gop),
+            "pool_share_of_excess_gop": _num(self.pool_share_of_excess_gop),
+            "gop_after_bonus": self.gop_after_bonus,
+            "allocations": allocations,
+        }
+
+
+def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, plan: Plan,
+                  currency: str = "", salary_factor: float = 1.0) -> BonusResult:
+    """Decide whether the bonus pays, how big the pool is and what each person receives.
+
+    Parameters
+    ----------
+    result : PeriodResult
+        The company's revenue, GOP and targets for the period.
+    staff : DataFrame
+        ``Dataset.staff`` (one row per person or contract).
+    period : Period
+        The period, for tenure.
+    plan : Plan
+    currency : str
+        For the explanation only.
+    salary_factor : float
+        Scales every salary (scenario pay rises); 1 for actuals.
+
+    Returns
+    -------
+    BonusResult
+        Payouts are whole cents, add up exactly to ``pool - unallocated``; leftover cents go
+        to the largest fractional remainders, ties to the lower employee_id.
+    """
+    steps = pool_arrays(plan, result.revenue, result.gop, result.revenue_target, result.gop_target)
+    gates = []
+    for metric, threshold, actual, target in (
+        ("revenue", plan.gates.revenue, result.revenue, result.revenue_target),
+        ("gop", plan.gates.gop, result.gop, result.gop_target),
+    ):
+        if threshold is not None:
+            passed = bool((steps.revenue_passed if metric == "revenue" else steps.gop_passed).item())
+            gates.append(GateCheck(metric, threshold, actual / target, passed, actual, target))
+    raw = round_cents(float(steps.raw))
+    limits = []
+    if steps.gates_passed.item():
+        for name, before, after in (("floor", steps.raw, steps.after_floor),
+                                     ("cap", steps.after_floor, steps.after_cap),
+                                     ("self_funding", steps.after_cap, steps.pool)):
+            if round_cents(float(after)) != round_cents(float(before)):
+                limits.append(Limit(name, round_cents(float(before)), round_cents(float(after))))
+    pool = float(steps.pool)
+
+    people = staff_in_period(staff, period, plan.distribution, salary_factor)
+    cap_cents = np.floor(people["cap"].to_numpy() * 100 + 1e-6)  # never pay above a cap
+    rule = SharingRule.build(people["weight"].to_numpy(), cap_cents)
+    pool_cents = int(round(pool * 100))
+    allocated_cents = int(round(float(rule.allocated(pool_cents)))) if pool_cents else 0
+    exact = rule.shares(pool_cents) if allocated_cents else np.zeros(len(people))
+    payout_cents = largest_remainder(exact, allocated_cents, people["employee_id"].to_numpy())
+    people["exact_share"] = exact / 100
+    people["capped"] = (people["weight"] > 0) & np.isfinite(cap_cents) & (payout_cents >= cap_cents) & (allocated_cents > 0)
+    people["payout"] = payout_cents / 100
+    return BonusResult(
+        period=result.period, currency=currency, revenue=result.revenue, gop=result.gop,
+        revenue_target=result.revenue_target, gop_target=result.gop_target, gates=tuple(gates),
+        raw_pool=raw, limits=tuple(limits), pool=pool, allocated=allocated_cents / 100,
+        unallocated=(pool_cents - allocated_cents) / 100, allocations=people, plan=plan,
+    )
+
+
+def bonus_for_period(dataset: Dataset, period: str | Period, plan: Plan | None = None) -> BonusResult:
+    """The bonus of one period of a dataset, under its own plan or ``plan``."""
+    p = dataset.require_period(period)
+    return compute_bonus(period_result(dataset, p), dataset.staff, p, plan or dataset.plan,
+                         currency=dataset.company.currency)
+
+
+# --- the explanation ------------------------------------------------------------------------
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def explain_pool(result: BonusResult) -> list[str]:
+    """Sentences explaining the gates and the pool, for everyone."""
+    m = lambda x: format_money(x, result.currency, 2)  # noqa: E731
+    lines = [
+        f"The company made {_pct(result.revenue_attainment)} of its revenue target "
+        f"({m(result.revenue)} of {m(result.revenue_target)}) and {_pct(result.gop_attainment)} "
+        f"of its GOP target ({m(result.gop)} of {m(result.gop_target)})."
+    ]
+    for g in result.gates:
+        name = "revenue" if g.metric == "revenue" else "GOP"
+        if g.passed:
+            lines.append(f"The {name} gate of {_pct(g.threshold)} passed.")
+        else:
+            lines.append(f"The {name} gate of {_pct(g.threshold)} was missed by "
+                         f"{g.shortfall * 100:.1f} points ({m(g.gap_amount)} short).")
+    if not result.gates_passed:
+        lines.append("Because a gate was missed, there is no bonus pool this period.")
+        return lines
+    pool = result.plan.pool
+    if pool.method == "excess_gop_share":
+        lines.append(f"GOP above target was {m(result.excess_gop)}; the plan shares "
+                     f"{_pct(pool.rate)} of it: {m(result.raw_pool)}.")
+    elif pool.method == "gop_share":
+        lines.append(f"The plan shares {_pct(pool.rate)} of GOP: {m(result.raw_pool)}.")
+    else:
+        lines.append(f"On the payout curve the target pool of {m(pool.target_pool)} becomes "
+                     f"{m(result.raw_pool)}.")
+    words = {"floor": "the plan's minimum pool raised it", "cap": "the plan's pool cap limited it",
+             "self_funding": "self-funding (never more than GOP above target) limited it"}
+    for limit in result.limits:
+        lines.append(f"Then {words[limit.name]} from {m(limit.before)} to {m(limit.after)}.")
+    lines.append(f"The bonus pool is {m(result.pool)}.")
+    if result.unallocated:
+        lines.append(f"{m(result.unallocated)} of it could not be paid to anyone (everyone who "
+                     "could take more was at their cap, or nobody was eligible) and stays with the company.")
+    return lines
+
+
+def sharing_rule_text(plan: Plan) -> str:
+    """One sentence: how the pool is shared."""
+    d = plan.distribution
+    base = {"equal": "equally per person", "salary": "in proportion to salary",
+            "points": "by points per role"}[d.method]
+    text = f"The pool is shared {base}, scaled by FTE and by the share of the quarter each person was employed"
+    if d.department_weights:
+        text += ", and by department weights"
+    text += "."
+    if d.individual_cap is not None:
+        text += (f" Nobody receives more than {_pct(d.individual_cap)} of their salary for the "
+                 "quarter; what the capped cannot take is shared again among the others.")
+    return text
+
+
+def explain_payout(result: BonusResult, employee_id: str) -> str:
+    """A short plain-language chain of sentences an owner can read out to the person."""
+    rows = result.allocations[result.allocations["employee_id"] == str(employee_id)]
+    if rows.empty:
+        raise KeyError(f"no employee {employee_id!r} in period {result.period}")
+    person = rows.iloc[0]
+    m = lambda x: format_money(x, result.currency, 2)  # noqa: E731
+    lines = explain_pool(result)
+    if not person["eligible"]:
+        lines.append(f"{person['name']} receives nothing: {person['reason']}.")
+        return " ".join(lines)
+    if not result.gates_passed or result.pool == 0:
+        lines.append(f"{person['name']} receives {m(0)}.")
+        return " ".join(lines)
+    lines.append(sharing_rule_text(result.plan))
+    d = result.plan.distribution
+    parts = []
+    if d.method == "salary":
+        parts.append(f"salary {m(person['base'])}")
+    elif d.method == "points":
+        parts.append(f"{person['base']:g} points for role {person['role']}")
+    else:
+        parts.append("1 share")
+    parts.append(f"FTE {person['fte']:g}")
+    parts.append(f"{_pct(person['tenure'])} of the quarter ({int(person['days_in'])} days)")
+    if person["department_weight"] != 1:
+        parts.append(f"department weight {person['department_weight']:g}")
+    total = result.allocations["weight"].sum()
+    lines.append(f"{person['name']}'s weight is {' x '.join(parts)} = {person['weight']:,.2f}, "
+                 f"which is {_pct(person['weight'] / total)} of everyone's weight.")
+    if person["capped"]:
+        lines.append(f"That share would be above the individual cap of {m(person['cap'])} "
+                     f"({_pct(d.individual_cap)} of the quarter's salary), so it is the cap.")
+    lines.append(f"{person['name']} receives {m(person['payout'])}.")
+    return " ".join(lines)

@@ -1,0 +1,166 @@
+"""Command line: ``python -m planning`` or ``planning``.
+
+Every command loads and validates the whole input first; bad input prints one line per
+problem to stderr and exits 2, with no traceback and no output file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from planning.errors import InputError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_BAD_INPUT = 2
+
+
+def _load(args):
+    from planning.dataset import load_dataset
+    from planning.plan import load_plan
+
+    dataset = load_dataset(args.data)
+    plan = load_plan(args.plan) if getattr(args, "plan", None) else dataset.plan
+    return dataset, plan
+
+
+def _print_json(data, output: str | None = None) -> None:
+    if output:
+        from planning.export import write_json
+
+        write_json(output, data)
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def cmd_validate(args) -> int:
+    dataset, plan = _load(args)
+    staff = dataset.staff
+    print(f"{dataset.company.name}: dataset is valid ({dataset.root})")
+    print(f"  staff:    {len(staff)} rows, {int(staff['bonus_eligible'].sum())} bonus-eligible, "
+          f"{staff['department'].nunique()} departments")
+    periods = dataset.periods
+    print(f"  actuals:  {len(periods)} periods ({periods[0]} to {periods[-1]})" if periods else "  actuals:  none")
+    print(f"  targets:  {len(dataset.targets)} periods; reportable: {len(dataset.reportable_periods)}")
+    print(f"  funnel:   {len(dataset.funnel)} campaign rows")
+    print(f"  plan:     gates revenue {plan.gates.revenue}, GOP {plan.gates.gop}; pool {plan.pool.method}; "
+          f"shared by {plan.distribution.method}")
+    if dataset.scenarios is not None:
+        print(f"  scenarios: {', '.join(dataset.scenarios.names)}")
+    return 0
+
+
+def cmd_pnl(args) -> int:
+    from planning.financials import period_result
+    from planning.money import format_money
+
+    dataset, _ = _load(args)
+    result = period_result(dataset, args.period)
+    if args.json:
+        _print_json(result.as_dict())
+        return 0
+    cur = dataset.company.currency
+    d = result.as_dict()
+    print(f"{dataset.company.name}, {result.period}")
+    for key, label in (("revenue", "Revenue"), ("cogs", "Cost of goods sold"), ("gross_profit", "Gross profit"),
+                       ("opex", "Operating expenses"), ("gop", "GOP")):
+        print(f"  {label:<22}{format_money(d[key], cur, 2):>22}")
+    print(f"  {'Revenue target':<22}{format_money(d['revenue_target'], cur, 2):>22}   attainment {d['revenue_attainment']:.1%}")
+    print(f"  {'GOP target':<22}{format_money(d['gop_target'], cur, 2):>22}   attainment {d['gop_attainment']:.1%}")
+    return 0
+
+
+def cmd_bonus(args) -> int:
+    from planning.bonus import bonus_for_period, explain_pool, sharing_rule_text
+    from planning.money import format_money
+
+    dataset, plan = _load(args)
+    result = bonus_for_period(dataset, args.period, plan)
+    if args.xlsx:
+        from planning.export import write_bonus_xlsx
+
+        write_bonus_xlsx(args.xlsx, result)
+        print(f"wrote {args.xlsx}", file=sys.stderr)
+    if args.json:
+        _print_json(result.to_dict(), args.output)
+        return 0
+    cur = result.currency
+    lines = [f"{dataset.company.name}: success bonus for {result.period}", ""]
+    lines += ["  " + s for s in explain_pool(result)]
+    lines += ["", "  " + sharing_rule_text(result.plan), ""]
+    table = result.allocations[["employee_id", "name", "department", "eligible", "weight", "capped", "payout"]].copy()
+    table["eligible"] = table["eligible"].map({True: "yes", False: "no"})
+    table["capped"] = table["capped"].map({True: "cap", False: ""})
+    table["weight"] = table["weight"].map(lambda w: f"{w:,.2f}")
+    table["payout"] = table["payout"].map(lambda x: format_money(x, "", 2))
+    lines.append(table.to_string(index=False))
+    lines += ["", f"  Pool {format_money(result.pool, cur, 2)} = allocated {format_money(result.allocated, cur, 2)}"
+              f" + unallocated {format_money(result.unallocated, cur, 2)}"]
+    text = "\n".join(lines) + "\n"
+    if args.output:
+        from planning.export import write_atomic
+
+        write_atomic(args.output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------------------
+
+
+def _data_arg(p):
+    p.add_argument("--data", default="data", type=Path,
+                   help="dataset folder or .xlsx workbook (default: data)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="planning", description="Shared targets and a company-wide success bonus.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check every file of a dataset")
+    _data_arg(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("pnl", help="the company P&L of a period against its targets")
+    _data_arg(p)
+    p.add_argument("--period", required=True, help="fiscal quarter like 2026Q3")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_pnl)
+
+    p = sub.add_parser("bonus", help="the success bonus of a period, person by person")
+    _data_arg(p)
+    p.add_argument("--period", required=True)
+    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--output", help="write to this file instead of stdout (only on success)")
+    p.add_argument("--xlsx", help="also write a workbook (summary and people sheets) for the bookkeeper")
+    p.set_defaults(func=cmd_bonus)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,314 @@
+"""A dataset is a folder (or an ``.xlsx`` workbook): load it, validate all of it, or refuse.
+
+``load_dataset(path)`` accepts
+
+* a folder with ``company.yaml``, ``plan.yaml``, ``staff.csv``, ``actuals.csv``,
+  ``targets.csv`` and optionally ``funnel.csv`` and ``scenarios.yaml``;
+* a folder where the tables live in one ``.xlsx`` workbook (one sheet per CSV, named like the
+  file without ``.csv``) next to the YAML files;
+* the path of such a workbook.
+
+CSV files win over a workbook's sheet of the same name. Every problem of every file is
+collected before one :class:`~planning.errors.InputError` is raised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from planning.errors import InputError, Problem
+from planning.periods import Period, parse_period
+from planning.plan import Plan, parse_plan, read_yaml
+from planning.tables import Column, RawTable, check_columns, read_csv_table, read_workbook_tables, report_duplicates
+
+__all__ = ["Company", "Dataset", "load_dataset", "TABLES"]
+
+_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+def _positive(s):
+    return s > 0
+
+
+def _non_negative(s):
+    return s >= 0
+
+
+STAFF_COLUMNS = (
+    Column("employee_id", "text"),
+    Column("name", "text"),
+    Column("department", "text"),
+    Column("role", "text"),
+    Column("annual_salary", "amount", (_non_negative, "is negative; expected an annual salary of 0 or more")),
+    Column("fte", "number", (lambda s: (s > 0) & (s <= 1), "is out of range; expected an FTE above 0 and at most 1, like 0.6")),
+    Column("start_date", "date"),
+    Column("end_date", "optional_date"),
+    Column("bonus_eligible", "bool"),
+)
+ACTUALS_COLUMNS = (
+    Column("period", "period"),
+    Column("department", "text"),
+    *(Column(c, "amount", (_non_negative, "is negative; expected an amount of 0 or more")) for c in ("revenue", "cogs", "opex")),
+)
+TARGETS_COLUMNS = (
+    Column("period", "period"),
+    *(Column(c, "amount", (_positive, "is not above 0; expected a target above 0")) for c in ("revenue_target", "gop_target")),
+)
+FUNNEL_COLUMNS = (
+    Column("period", "period"),
+    Column("campaign", "text"),
+    Column("channel", "text"),
+    Column("spend", "amount", (_non_negative, "is negative; expected an amount of 0 or more")),
+    Column("leads", "count"),
+    Column("qualified", "count"),
+    Column("won", "count"),
+    Column("revenue", "amount", (_non_negative, "is negative; expected an amount of 0 or more")),
+)
+TABLES = {"staff": (STAFF_COLUMNS, True), "actuals": (ACTUALS_COLUMNS, True),
+          "targets": (TARGETS_COLUMNS, True), "funnel": (FUNNEL_COLUMNS, False)}
+
+
+@dataclass(frozen=True)
+class Company:
+    name: str
+    currency: str
+    fiscal_year_start_month: int = 1
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A validated dataset. Tables are pandas DataFrames with typed columns.
+
+    Attributes
+    ----------
+    staff : DataFrame
+        employee_id, name, department, role (str), annual_salary, fte (float),
+        start_date, end_date (datetime64, NaT when still employed), bonus_eligible (bool).
+    actuals : DataFrame
+        period (str like ``2026Q3``), department, revenue, cogs, opex.
+    targets : DataFrame
+        period, revenue_target, gop_target.
+    funnel : DataFrame
+        period, campaign, channel, spend, leads, qualified, won, revenue (empty if absent).
+    scenarios : Any
+        The parsed ``scenarios.yaml`` (see :mod:`planning.scenarios`), or None.
+    sources : dict
+        Every input file read, name -> path (for provenance hashes).
+    """
+
+    root: Path
+    company: Company
+    staff: pd.DataFrame
+    actuals: pd.DataFrame
+    targets: pd.DataFrame
+    funnel: pd.DataFrame
+    plan: Plan
+    scenarios: Any = None
+    sources: dict[str, Path] = field(default_factory=dict)
+
+    def period(self, text: str | Period) -> Period:
+        """Parse a period label in this company's fiscal calendar."""
+        if isinstance(text, Period):
+            return text
+        return parse_period(text, self.company.fiscal_year_start_month)
+
+    @property
+    def periods(self) -> list[Period]:
+        """Periods that have actuals, in order."""
+        return sorted(self.period(p) for p in self.actuals["period"].unique())
+
+    @property
+    def reportable_periods(self) -> list[Period]:
+        """Periods with both actuals and targets, in order."""
+        with_targets = set(self.targets["period"])
+        return [p for p in self.periods if str(p) in with_targets]
+
+    def require_period(self, text: str | Period) -> Period:
+        """A period that has actuals and targets, else an InputError saying which is missing."""
+        try:
+            period = self.period(text)
+        except ValueError as exc:
+            raise InputError.single("--period", str(exc)) from None
+        label = str(period)
+        problems = []
+        if label not in set(self.actuals["period"]):
+            problems.append(Problem("actuals.csv", None, "period", f"has no rows for period {label}; "
+                                    f"periods with actuals: {', '.join(map(str, self.periods)) or 'none'}"))
+        if label not in set(self.targets["period"]):
+            problems.append(Problem("targets.csv", None, "period", f"has no row for period {label}"))
+        if problems:
+            raise InputError(problems)
+        return period
+
+
+def _company(data: Any, label: str) -> Company:
+    problems = []
+    if not isinstance(data, dict):
+        raise InputError.single(label, "must be a mapping with keys name, currency, fiscal_year_start_month")
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(Problem(label, None, "name", "is missing or empty; expected the company's name"))
+    currency = data.get("currency")
+    if not isinstance(currency, str) or not _CURRENCY_RE.match(currency.strip().upper()):
+        problems.append(Problem(label, None, "currency", f"{currency!r} is not a currency code; expected an ISO 4217 code like AUD, EUR or USD"))
+    month = data.get("fiscal_year_start_month", 1)
+    if month is None:
+        month = 1
+    if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 12:
+        problems.append(Problem(label, None, "fiscal_year_start_month", f"{month!r} is not a month; expected a whole number from 1 to 12"))
+    if problems:
+        raise InputError(problems)
+    return Company(name.strip(), currency.strip().upper(), month)
+
+
+def _locate(path: Path) -> tuple[Path, Path | None]:
+    """(folder of YAML files, workbook or None)."""
+    if path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return path.parent, path
+    if path.is_dir():
+        books = sorted(p for p in path.glob("*.xlsx") if not p.name.startswith("~$"))
+        has_csv = (path / "staff.csv").exists()
+        if not has_csv and len(books) == 1:
+            return path, books[0]
+        return path, None
+    if path.exists():
+        raise InputError.single(str(path), "is neither a dataset folder nor an .xlsx workbook")
+    raise InputError.single(str(path), "not found; expected a dataset folder or an .xlsx workbook")
+
+
+def load_dataset(path: Path | str) -> Dataset:
+    """Load and validate every file of a dataset; raise InputError listing all problems."""
+    root, workbook = _locate(Path(path))
+    problems: list[Problem] = []
+    sources: dict[str, Path] = {}
+
+    def yaml_file(name: str, required: bool):
+        file = root / name
+        if not file.exists():
+            if required:
+                problems.append(Problem(name, None, None, f"file not found in {root}"))
+            return None
+        sources[name] = file
+        try:
+            return read_yaml(file)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            return None
+
+    company_data = yaml_file("company.yaml", True)
+    company = None
+    if company_data is not None or (root / "company.yaml").exists():
+        try:
+            company = _company(company_data, "company.yaml")
+        except InputError as exc:
+            problems.extend(exc.problems)
+    fy_month = company.fiscal_year_start_month if company else 1
+
+    sheets = {}
+    if workbook is not None:
+        sources[workbook.name] = workbook
+        try:
+            sheets = read_workbook_tables(workbook)
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise InputError.single(workbook.name, f"cannot be read as an .xlsx workbook ({exc.__class__.__name__})") from None
+
+    typed: dict[str, pd.DataFrame | None] = {}
+    for name, (columns, required) in TABLES.items():
+        raw: RawTable | None = None
+        csv_path = root / f"{name}.csv"
+        if csv_path.exists():
+            sources[csv_path.name] = csv_path
+            raw = read_csv_table(csv_path)
+        elif name in sheets:
+            raw = sheets[name]
+        elif required:
+            where = f"{root}" + (f" (nor a sheet '{name}' in {workbook.name})" if workbook else "")
+            problems.append(Problem(f"{name}.csv", None, None, f"file not found in {where}"))
+        typed[name] = None if raw is None else _check_table(name, raw, columns, problems, fy_month)
+
+    syntax_problems = len(problems)
+    plan_data = yaml_file("plan.yaml", True)
+    plan = None
+    if "plan.yaml" in sources and len(problems) == syntax_problems:
+        try:
+            plan = parse_plan(plan_data, "plan.yaml")
+        except InputError as exc:
+            problems.extend(exc.problems)
+    scenarios_data = yaml_file("scenarios.yaml", False)
+
+    staff = typed["staff"]
+    if plan is not None and staff is not None and plan.distribution.method == "points":
+        _check_points(plan, staff, problems)
+    if problems:
+        raise InputError(problems)
+
+    typed = {name: None if frame is None else _finalise(name, frame) for name, frame in typed.items()}
+    funnel = typed["funnel"]
+    if funnel is None:
+        funnel = pd.DataFrame({c.name: pd.Series(dtype=float if c.kind != "text" and c.kind != "period" else object)
+                               for c in FUNNEL_COLUMNS})
+    dataset = Dataset(root=root, company=company, staff=staff, actuals=typed["actuals"],
+                      targets=typed["targets"], funnel=funnel, plan=plan, scenarios=None,
+                      sources=sources)
+    if scenarios_data is not None:
+        from planning.scenarios import parse_scenarios  # scenarios build on the dataset
+
+        object.__setattr__(dataset, "scenarios", parse_scenarios(scenarios_data, dataset, "scenarios.yaml"))
+    return dataset
+
+
+def _check_table(name, raw, columns, problems, fy_month) -> pd.DataFrame:
+    frame = check_columns(raw, columns, problems, fy_month)
+    file = raw.file
+    if name == "staff":
+        report_duplicates(frame, ["employee_id"], file, problems, "employee_id")
+        both = frame["end_date"].notna() & frame["start_date"].notna()
+        early = both & (frame["end_date"] < frame["start_date"])
+        for row, end, start in frame.loc[early, ["_row", "end_date", "start_date"]].itertuples(index=False):
+            problems.append(Problem(file, int(row), "end_date", f"{end.date()} is before start_date {start.date()}; expected end_date on or after start_date"))
+    elif name == "actuals":
+        report_duplicates(frame, ["period", "department"], file, problems, "period and department")
+    elif name == "targets":
+        report_duplicates(frame, ["period"], file, problems, "period")
+    elif name == "funnel":
+        report_duplicates(frame, ["period", "campaign"], file, problems, "period and campaign")
+        for a, b in (("qualified", "leads"), ("won", "qualified")):
+            over = frame[a].notna() & frame[b].notna() & (frame[a] > frame[b])
+            for row, x, y in frame.loc[over, ["_row", a, b]].itertuples(index=False):
+                problems.append(Problem(file, int(row), a, f"{int(x)} is more than {b} ({int(y)}); expected won <= qualified <= leads"))
+    return frame
+
+
+def _finalise(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop the row numbers and give every column its final dtype (only for valid tables)."""
+    frame = frame.drop(columns="_row")
+    if name == "staff":
+        frame["bonus_eligible"] = frame["bonus_eligible"].astype(bool)
+        for c in ("start_date", "end_date"):
+            frame[c] = pd.to_datetime(frame[c])
+        frame["fte"] = frame["fte"].astype(float)
+    if name == "funnel":
+        for c in ("leads", "qualified", "won"):
+            frame[c] = frame[c].astype("int64")
+    for c in frame.columns:
+        if c in ("revenue", "cogs", "opex", "annual_salary", "revenue_target", "gop_target", "spend"):
+            frame[c] = frame[c].astype(float)
+    return frame
+
+
+def _check_points(plan: Plan, staff: pd.DataFrame, problems: list[Problem]) -> None:
+    if "_row" not in staff.columns:
+        return
+    missing = {}
+    for role, row in zip(staff["role"], staff["_row"], strict=True):
+        if plan.distribution.points_for(role) is None and role not in missing:
+            missing[role] = int(row)
+    for role, row in missing.items():
+        problems.append(Problem("plan.yaml", None, "distribution.points",
+                                f"role {role!r} (staff.csv row {row}) has no points and there is no 'default'; "
+                                "expected points for every role or a default"))

@@ -1,0 +1,84 @@
+"""Writing results to files (JSON, ``.xlsx``) atomically: nothing half-written on failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from planning.bonus import BonusResult, explain_pool, sharing_rule_text
+
+__all__ = ["write_atomic", "write_json", "write_bonus_xlsx", "bonus_summary_frame"]
+
+
+def write_atomic(path: Path | str, write: Callable[[Path], None], mode: int = 0o644) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
+
+    A failure leaves any previous file untouched and no partial file behind.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_json(path: Path | str, data: object) -> Path:
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def bonus_summary_frame(result: BonusResult) -> pd.DataFrame:
+    """The summary sheet: one labelled value per row."""
+    rows = [
+        ("Period", result.period),
+        ("Currency", result.currency),
+        ("Revenue", result.revenue),
+        ("Revenue target", result.revenue_target),
+        ("Revenue attainment", result.revenue_attainment),
+        ("GOP", result.gop),
+        ("GOP target", result.gop_target),
+        ("GOP attainment", result.gop_attainment),
+        *((f"{'Revenue' if g.metric == 'revenue' else 'GOP'} gate {g.threshold:.0%}",
+           "passed" if g.passed else f"missed by {g.shortfall * 100:.1f} points") for g in result.gates),
+        ("Raw pool", result.raw_pool),
+        *((f"Limit: {x.name}", f"{x.before:,.2f} -> {x.after:,.2f}") for x in result.limits),
+        ("Bonus pool", result.pool),
+        ("Allocated", result.allocated),
+        ("Unallocated", result.unallocated),
+        ("Pool as share of GOP", result.pool_share_of_gop),
+        ("GOP after bonus", result.gop_after_bonus),
+        ("How the pool was set", " ".join(explain_pool(result))),
+        ("How it is shared", sharing_rule_text(result.plan)),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def write_bonus_xlsx(path: Path | str, result: BonusResult) -> Path:
+    """A workbook for the bookkeeper: a summary sheet and a per-person sheet."""
+    people = result.allocations[[
+        "employee_id", "name", "department", "role", "eligible", "reason", "days_in", "tenure",
+        "fte", "period_salary", "weight", "cap", "capped", "payout"]].copy()
+    people["cap"] = people["cap"].where(people["cap"] != float("inf"))
+    people["period_salary"] = people["period_salary"].round(2)
+
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            bonus_summary_frame(result).to_excel(writer, sheet_name="summary", index=False)
+            people.to_excel(writer, sheet_name="people", index=False)
+
+    return write_atomic(path, write)

@@ -1,0 +1,97 @@
+"""Fiscal quarters.
+
+A period is a fiscal quarter written ``YYYYQn``. Fiscal year ``YYYY`` is the one that
+*ends* in calendar year ``YYYY``: with ``fiscal_year_start_month=7``, ``2027Q1`` runs
+2026-07-01 to 2026-09-30. With the default 1, quarters are calendar quarters. A period's
+length in days counts both ends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+__all__ = ["Period", "parse_period", "period_containing"]
+
+_PERIOD_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*(\d)\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A fiscal quarter.
+
+    >>> p = Period(2027, 1, fiscal_year_start_month=7)
+    >>> p.start, p.end, p.days
+    (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30), 92)
+    >>> str(p.next()), str(Period(2026, 4).next())
+    ('2027Q2', '2027Q1')
+    """
+
+    fiscal_year: int
+    quarter: int
+    fiscal_year_start_month: int = 1
+
+    def __post_init__(self):
+        if not 1 <= self.quarter <= 4:
+            raise ValueError(f"quarter must be 1-4, not {self.quarter}")
+        if not 1 <= self.fiscal_year_start_month <= 12:
+            raise ValueError("fiscal_year_start_month must be 1-12")
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        return str(self)
+
+    @property
+    def start(self) -> date:
+        """First day of the quarter."""
+        # Fiscal year Y ends in calendar year Y; it starts in Y-1 unless it starts in January.
+        first_year = self.fiscal_year - (1 if self.fiscal_year_start_month > 1 else 0)
+        month0 = (self.fiscal_year_start_month - 1) + 3 * (self.quarter - 1)
+        return date(first_year + month0 // 12, month0 % 12 + 1, 1)
+
+    @property
+    def end(self) -> date:
+        """Last day of the quarter (inclusive)."""
+        return self.next().start - timedelta(days=1)
+
+    @property
+    def days(self) -> int:
+        """Length in days, both ends counted."""
+        return (self.end - self.start).days + 1
+
+    def next(self, n: int = 1) -> Period:
+        """The quarter ``n`` quarters later (``n`` may be negative)."""
+        index = self.fiscal_year * 4 + (self.quarter - 1) + n
+        return Period(index // 4, index % 4 + 1, self.fiscal_year_start_month)
+
+    def previous(self, n: int = 1) -> Period:
+        return self.next(-n)
+
+
+def parse_period(text: object, fiscal_year_start_month: int = 1) -> Period:
+    """Parse ``'2026Q3'`` (also ``'2026-Q3'``, ``'2026 q3'``) into a :class:`Period`.
+
+    Raises
+    ------
+    ValueError
+        With a message saying what was expected, for ``'2026-Q5'``, ``'Q3 2026'``, ...
+    """
+    match = _PERIOD_RE.match(str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a period; expected a fiscal quarter like 2026Q3")
+    year, quarter = int(match.group(1)), int(match.group(2))
+    if not 1 <= quarter <= 4:
+        raise ValueError(f"{text!r} has quarter {quarter}; expected a quarter from 1 to 4, like 2026Q3")
+    return Period(year, quarter, fiscal_year_start_month)
+
+
+def period_containing(day: date, fiscal_year_start_month: int = 1) -> Period:
+    """The fiscal quarter that contains ``day``."""
+    months_into_year = (day.month - fiscal_year_start_month) % 12
+    quarter = months_into_year // 3 + 1
+    fiscal_year = day.year + (1 if fiscal_year_start_month > 1 and day.month >= fiscal_year_start_month else 0)
+    return Period(fiscal_year, quarter, fiscal_year_start_month)

@@ -1,0 +1,353 @@
+"""The success-bonus plan (``plan.yaml``) as one typed, validated, frozen object.
+
+See ``docs/plan.md`` for every key. Defaults chosen where ``domain.md`` is silent:
+``self_funding`` defaults to true (the pool never exceeds GOP above target), ``floor`` to 0,
+``distribution.method`` to ``salary``, ``require_employed_at_period_end`` to true and
+``min_days_in_period`` to 0. Unknown keys are refused: a typo such as ``self_fundig`` would
+otherwise silently change what people are paid.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planning.errors import InputError, Problem
+
+__all__ = [
+    "Gates",
+    "Pool",
+    "Distribution",
+    "Plan",
+    "POOL_METHODS",
+    "DISTRIBUTION_METHODS",
+    "parse_plan",
+    "load_plan",
+    "plan_to_dict",
+    "with_overrides",
+    "read_yaml",
+]
+
+POOL_METHODS = ("excess_gop_share", "gop_share", "payout_curve")
+DISTRIBUTION_METHODS = ("equal", "salary", "points")
+METRICS = ("revenue", "gop")
+_MAX_GATE = 2.0
+
+
+@dataclass(frozen=True)
+class Gates:
+    """Minimum attainments; ``None`` means no gate on that metric. Passing is ``>=``."""
+
+    revenue: float | None = None
+    gop: float | None = None
+
+
+@dataclass(frozen=True)
+class Pool:
+    method: str = "excess_gop_share"
+    rate: float | None = None
+    target_pool: float | None = None
+    metric: dict[str, float] = field(default_factory=lambda: {"gop": 1.0})
+    curve: tuple[tuple[float, float], ...] = ()
+    floor: float = 0.0
+    cap: float | None = None
+    self_funding: bool = True
+
+
+@dataclass(frozen=True)
+class Distribution:
+    method: str = "salary"
+    points: dict[str, float] = field(default_factory=dict)
+    department_weights: dict[str, float] = field(default_factory=dict)
+    require_employed_at_period_end: bool = True
+    min_days_in_period: int = 0
+    individual_cap: float | None = None
+
+    def points_for(self, role: str) -> float | None:
+        """The role's points, else ``default``, else None (a plan error for that role)."""
+        return self.points.get(role, self.points.get("default"))
+
+
+@dataclass(frozen=True)
+class Plan:
+    gates: Gates = Gates()
+    pool: Pool = Pool()
+    distribution: Distribution = Distribution()
+    source: str = "plan.yaml"
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def read_yaml(path: Path, label: str | None = None) -> Any:
+    """Load a YAML file; a syntax error becomes an InputError naming the line."""
+    label = label or path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError.single(label, "file not found") from None
+    except UnicodeDecodeError:
+        raise InputError.single(label, "is not UTF-8 text") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        row = mark.line + 1 if mark is not None else None
+        where = f" (column {mark.column + 1})" if mark is not None else ""
+        raise InputError([Problem(label, row, None, f"YAML syntax error{where}: {problem}")]) from None
+
+
+class _Reader:
+    """Collects problems while pulling typed values out of a nested mapping."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.source, None, key, message))
+
+    def section(self, data: Mapping, key: str, allowed: tuple[str, ...]) -> dict:
+        value = data.get(key.rsplit(".", 1)[-1]) if key else data
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.problem(key, f"must be a mapping of keys ({', '.join(allowed)}), not {value!r}")
+            return {}
+        for unknown in sorted(set(map(str, value)) - set(allowed)):
+            prefix = f"{key}.{unknown}" if key else unknown
+            self.problem(prefix, f"unknown key; expected one of: {', '.join(allowed)}")
+        return dict(value)
+
+    def number(self, data: Mapping, key: str, path: str, *, low=None, high=None, low_open=False,
+               default=None, expect: str = "a number", percent_hint: bool = False):
+        if key not in data or data[key] is None:
+            return default
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(path, f"{value!r} is not a number; expected {expect}")
+            return default
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            self.problem(path, f"{value!r} is not a finite number; expected {expect}")
+            return default
+        too_low = low is not None and (value <= low if low_open else value < low)
+        too_high = high is not None and value > high
+        if too_low or too_high:
+            hint = ""
+            if percent_hint and value > 1:
+                hint = f"; {value:g} looks like a percentage: write {value / 100:g} for {value:g}%"
+            self.problem(path, f"{value:g} is out of range; expected {expect}{hint}")
+            return default
+        return value
+
+    def boolean(self, data: Mapping, key: str, path: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.problem(path, f"{value!r} is not true or false")
+            return default
+        return value
+
+    def weights(self, data: Mapping, key: str, path: str, what: str) -> dict[str, float]:
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.problem(path, f"must be a mapping of {what} to a number, like {{Manager: 2}}")
+            return {}
+        out = {}
+        for name, weight in value.items():
+            number = self.number(value, name, f"{path}.{name}", low=0,
+                                 expect="a number of 0 or more")
+            if number is not None:
+                out[str(name)] = number
+        return out
+
+
+def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
+    """Build a :class:`Plan` from a parsed YAML mapping, or raise InputError with every problem."""
+    r = _Reader(source)
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise InputError.single(source, "must be a mapping with keys gates, pool, distribution")
+    top = r.section(data, "", ("gates", "pool", "distribution"))
+
+    g = r.section(top, "gates", ("revenue", "gop"))
+    gate_expect = f"an attainment from 0 to {_MAX_GATE:g}, like 0.95 for 95%"
+    gates = Gates(
+        revenue=r.number(g, "revenue", "gates.revenue", low=0, high=_MAX_GATE, expect=gate_expect,
+                         percent_hint=True),
+        gop=r.number(g, "gop", "gates.gop", low=0, high=_MAX_GATE, expect=gate_expect,
+                     percent_hint=True),
+    )
+
+    p = r.section(top, "pool", ("method", "rate", "target_pool", "metric", "curve", "floor", "cap",
+                                "self_funding"))
+    method = p.get("method", "excess_gop_share")
+    if method not in POOL_METHODS:
+        r.problem("pool.method", f"unknown method {method!r}; expected one of: {', '.join(POOL_METHODS)}")
+    rate = r.number(p, "rate", "pool.rate", low=0, high=1, expect="a share from 0 to 1, like 0.30",
+                    percent_hint=True)
+    if method in ("excess_gop_share", "gop_share") and rate is None and "rate" not in p:
+        r.problem("pool.rate", f"is required for method {method}; expected a share from 0 to 1, like 0.30")
+    target_pool = r.number(p, "target_pool", "pool.target_pool", low=0, low_open=True,
+                           expect="an amount above 0")
+    metric = _parse_metric(r, p.get("metric", "gop"))
+    curve = _parse_curve(r, p.get("curve"))
+    if method == "payout_curve":
+        if target_pool is None and "target_pool" not in p:
+            r.problem("pool.target_pool", "is required for method payout_curve; expected an amount above 0")
+        if not curve and "curve" not in p:
+            r.problem("pool.curve", "is required for method payout_curve; expected a list of [attainment, multiple] points")
+    floor = r.number(p, "floor", "pool.floor", low=0, default=0.0, expect="an amount of 0 or more")
+    cap = r.number(p, "cap", "pool.cap", low=0, expect="an amount of 0 or more, or null for no cap")
+    if floor is not None and cap is not None and floor > cap:
+        r.problem("pool.floor", f"{floor:g} is above pool.cap {cap:g}; expected floor <= cap")
+    pool = Pool(method=method, rate=rate, target_pool=target_pool, metric=metric, curve=curve,
+                floor=floor or 0.0, cap=cap,
+                self_funding=r.boolean(p, "self_funding", "pool.self_funding", True))
+
+    d = r.section(top, "distribution", ("method", "points", "department_weights",
+                                         "require_employed_at_period_end", "min_days_in_period",
+                                         "individual_cap"))
+    dmethod = d.get("method", "salary")
+    if dmethod not in DISTRIBUTION_METHODS:
+        r.problem("distribution.method",
+                  f"unknown method {dmethod!r}; expected one of: {', '.join(DISTRIBUTION_METHODS)}")
+    points = r.weights(d, "points", "distribution.points", "role")
+    if dmethod == "points" and not points:
+        r.problem("distribution.points", "is required for method points; expected a mapping of role to points, like {default: 1, Manager: 2}")
+    min_days = r.number(d, "min_days_in_period", "distribution.min_days_in_period", low=0,
+                        default=0, expect="a whole number of days, 0 or more")
+    if min_days is not None and min_days != int(min_days):
+        r.problem("distribution.min_days_in_period", f"{min_days:g} is not a whole number of days")
+    distribution = Distribution(
+        method=dmethod,
+        points=points,
+        department_weights=r.weights(d, "department_weights", "distribution.department_weights",
+                                     "department"),
+        require_employed_at_period_end=r.boolean(
+            d, "require_employed_at_period_end", "distribution.require_employed_at_period_end", True),
+        min_days_in_period=int(min_days or 0),
+        individual_cap=r.number(d, "individual_cap", "distribution.individual_cap", low=0,
+                                expect="a fraction of 0 or more of the person's period salary, like 0.25"),
+    )
+    if r.problems:
+        raise InputError(r.problems)
+    return Plan(gates=gates, pool=pool, distribution=distribution, source=source)
+
+
+def _parse_metric(r: _Reader, value: Any) -> dict[str, float]:
+    if isinstance(value, str):
+        if value not in METRICS:
+            r.problem("pool.metric", f"unknown metric {value!r}; expected revenue, gop or a blend like {{revenue: 0.5, gop: 0.5}}")
+            return {"gop": 1.0}
+        return {value: 1.0}
+    if isinstance(value, Mapping):
+        weights = {}
+        for name in value:
+            if name not in METRICS:
+                r.problem(f"pool.metric.{name}", "unknown metric; expected revenue or gop")
+                continue
+            number = r.number(value, name, f"pool.metric.{name}", low=0, expect="a weight of 0 or more")
+            if number is not None:
+                weights[str(name)] = number
+        if weights and sum(weights.values()) <= 0:
+            r.problem("pool.metric", "the blend's weights add up to 0; expected a positive total")
+        return weights or {"gop": 1.0}
+    r.problem("pool.metric", f"{value!r} is not a metric; expected revenue, gop or a blend like {{revenue: 0.5, gop: 0.5}}")
+    return {"gop": 1.0}
+
+
+def _parse_curve(r: _Reader, value: Any) -> tuple[tuple[float, float], ...]:
+    if value is None:
+        return ()
+    expect = "a list of [attainment, multiple] points like [[0.9, 0.5], [1.0, 1.0], [1.2, 1.5]]"
+    if not isinstance(value, list) or not value:
+        r.problem("pool.curve", f"{value!r} is not {expect}")
+        return ()
+    points = []
+    for i, point in enumerate(value):
+        ok = (isinstance(point, list | tuple) and len(point) == 2
+              and all(isinstance(v, int | float) and not isinstance(v, bool) for v in point))
+        if not ok:
+            r.problem(f"pool.curve[{i}]", f"{point!r} is not an [attainment, multiple] pair of numbers")
+            return ()
+        a, m = float(point[0]), float(point[1])
+        if a < 0 or m < 0:
+            r.problem(f"pool.curve[{i}]", f"{point!r} has a negative number; expected attainment and multiple of 0 or more")
+            return ()
+        points.append((a, m))
+    for i in range(1, len(points)):
+        if points[i][0] <= points[i - 1][0]:
+            r.problem(f"pool.curve[{i}]", f"attainment {points[i][0]:g} is not above the previous point's "
+                      f"{points[i - 1][0]:g}; expected the curve's attainments to increase")
+            return ()
+    return tuple(points)
+
+
+def load_plan(path: Path | str) -> Plan:
+    """Read and validate a ``plan.yaml``."""
+    path = Path(path)
+    return parse_plan(read_yaml(path), source=path.name)
+
+
+# --- writing and overriding ----------------------------------------------------------------
+
+
+def plan_to_dict(plan: Plan) -> dict:
+    """The plan as plain YAML-ready data; ``parse_plan(plan_to_dict(p)) == p``."""
+    pool: dict[str, Any] = {"method": plan.pool.method}
+    if plan.pool.rate is not None:
+        pool["rate"] = plan.pool.rate
+    if plan.pool.target_pool is not None:
+        pool["target_pool"] = plan.pool.target_pool
+    metric = plan.pool.metric
+    pool["metric"] = next(iter(metric)) if len(metric) == 1 and next(iter(metric.values())) == 1.0 else dict(metric)
+    if plan.pool.curve:
+        pool["curve"] = [list(p) for p in plan.pool.curve]
+    pool.update(floor=plan.pool.floor, cap=plan.pool.cap, self_funding=plan.pool.self_funding)
+    gates = {k: v for k, v in (("revenue", plan.gates.revenue), ("gop", plan.gates.gop)) if v is not None}
+    d = plan.distribution
+    return {
+        "gates": gates,
+        "pool": pool,
+        "distribution": {
+            "method": d.method,
+            "points": dict(d.points),
+            "department_weights": dict(d.department_weights),
+            "require_employed_at_period_end": d.require_employed_at_period_end,
+            "min_days_in_period": d.min_days_in_period,
+            "individual_cap": d.individual_cap,
+        },
+    }
+
+
+def with_overrides(plan: Plan, overrides: Mapping[str, Any] | None, source: str | None = None) -> Plan:
+    """A copy of ``plan`` with dotted keys replaced, validated like the file.
+
+    >>> p = with_overrides(Plan(pool=Pool(rate=0.3)), {"gates.gop": 0.95, "pool.rate": 0.2})
+    >>> p.gates.gop, p.pool.rate
+    (0.95, 0.2)
+    """
+    if not overrides:
+        return plan
+    data = copy.deepcopy(plan_to_dict(plan))
+    for dotted, value in overrides.items():
+        node = data
+        *parents, leaf = str(dotted).split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                raise InputError.single(source or plan.source, f"cannot override {dotted!r}", column=str(dotted))
+        node[leaf] = value
+    return replace(parse_plan(data, source=source or plan.source))

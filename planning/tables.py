@@ -1,0 +1,245 @@
+"""Reading and validating the dataset's tables (CSV files or workbook sheets).
+
+Every cell is read as text and checked column by column; every problem found becomes a
+:class:`~planning.errors.Problem` naming the file, the spreadsheet row and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planning.errors import Problem
+from planning.money import round_cents_array
+from planning.periods import parse_period
+
+__all__ = ["Column", "RawTable", "read_csv_table", "read_workbook_tables", "check_columns"]
+
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as text: ``frame`` has one str column per header cell, ``rows`` the sheet rows."""
+
+    file: str
+    frame: pd.DataFrame
+    rows: np.ndarray  # spreadsheet row number of each data row (header is row 1)
+
+
+def _normalise_header(names: Sequence[object]) -> list[str]:
+    return [str(n).strip().lower() if n is not None else "" for n in names]
+
+
+def _from_records(file: str, header: Sequence[object], records: list[list[str]], rows: list[int]) -> RawTable:
+    columns = _normalise_header(header)
+    width = len(columns)
+    padded = [(r + [""] * width)[:width] for r in records]
+    frame = pd.DataFrame(padded, columns=columns, dtype=object) if padded else pd.DataFrame(columns=columns, dtype=object)
+    frame = frame.loc[:, [c != "" for c in frame.columns]]
+    frame = frame.apply(lambda s: s.astype(str).str.strip()) if len(frame) else frame
+    return RawTable(file, frame.reset_index(drop=True), np.asarray(rows, dtype=int))
+
+
+def read_csv_table(path: Path) -> RawTable:
+    """Read a CSV file as text. Blank lines are skipped but keep their row numbers."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    lines = list(reader)
+    if not lines:
+        return _from_records(path.name, [], [], [])
+    header, body = lines[0], lines[1:]
+    records, rows = [], []
+    for i, record in enumerate(body, start=2):
+        if any(cell.strip() for cell in record):
+            records.append(record)
+            rows.append(i)
+    return _from_records(path.name, header, records, rows)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_workbook_tables(path: Path) -> dict[str, RawTable]:
+    """Read every sheet of an ``.xlsx`` workbook as text tables keyed by lower-case sheet name."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    tables = {}
+    try:
+        for sheet in workbook.worksheets:
+            all_rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            if not all_rows:
+                continue
+            header, records, rows = all_rows[0], [], []
+            for i, record in enumerate(all_rows[1:], start=2):
+                if any(cell.strip() for cell in record):
+                    records.append(record)
+                    rows.append(i)
+            name = sheet.title.strip().lower()
+            tables[name] = _from_records(f"{path.name} [{sheet.title}]", header, records, rows)
+    finally:
+        workbook.close()
+    return tables
+
+
+# --- column checks -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column is parsed and what it must satisfy.
+
+    ``kind`` is one of ``text``, ``amount`` (number rounded to cents), ``number``, ``count``
+    (non-negative integer), ``date``, ``optional_date``, ``bool``, ``period``.
+    ``check`` is an optional vectorised predicate on the parsed values with the message for
+    values that fail it.
+    """
+
+    name: str
+    kind: str
+    check: tuple[Callable[[pd.Series], pd.Series], str] | None = None
+
+
+def _parse_number(text: pd.Series) -> pd.Series:
+    ok = text.str.match(_NUMBER_RE)
+    return pd.to_numeric(text.where(ok), errors="coerce")
+
+
+def _parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Returns (dates as datetime64, message per bad cell or '')."""
+    parts = text.str.extract(_DATE_RE)
+    has_shape = parts[0].notna()
+    parsed = pd.to_datetime(
+        parts[0] + "-" + parts[1] + "-" + parts[2], format="%Y-%m-%d", errors="coerce"
+    )
+    messages = pd.Series("", index=text.index, dtype=object)
+    messages[~has_shape] = "is not a date; expected an ISO date like 2024-02-29 (YYYY-MM-DD)"
+    messages[has_shape & parsed.isna()] = "is not a real calendar date; expected an ISO date like 2024-02-29"
+    return parsed, messages
+
+
+def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Problem],
+                  fiscal_year_start_month: int = 1) -> pd.DataFrame:
+    """Parse ``table`` into typed columns, appending a Problem per bad cell.
+
+    Returns the typed frame (bad cells are NaN/NaT) with a ``_row`` column of spreadsheet rows.
+    Missing columns are reported once each (at row 1) and their cells are not checked.
+    """
+    frame = table.frame
+    out = pd.DataFrame({"_row": table.rows})
+    present = set(frame.columns)
+    missing = [c.name for c in columns if c.name not in present]
+    expected = ", ".join(c.name for c in columns)
+    for name in missing:
+        problems.append(Problem(table.file, 1, name, f"missing column; the header must have: {expected}"))
+
+    def report(mask: pd.Series, column: str, message: str, values: pd.Series | None = None):
+        for idx in np.flatnonzero(mask.to_numpy()):
+            shown = "" if values is None else f"{values.iloc[idx]!r} "
+            problems.append(Problem(table.file, int(table.rows[idx]), column, shown + message))
+
+    for col in columns:
+        if col.name not in present:
+            out[col.name] = pd.Series([np.nan] * len(frame), dtype=object)
+            continue
+        text = frame[col.name].astype(str)
+        empty = text == ""
+        if col.kind != "optional_date":
+            report(empty, col.name, f"is empty; expected {_EXPECT[col.kind]}")
+        filled = ~empty
+        if col.kind == "text":
+            value = text
+        elif col.kind in ("amount", "number", "count"):
+            value = _parse_number(text)
+            bad = filled & value.isna()
+            report(bad, col.name, f"is not a number; expected {_EXPECT[col.kind]}", text)
+            if col.kind == "count":
+                not_int = filled & value.notna() & ((value % 1 != 0) | (value < 0))
+                report(not_int, col.name, f"is not a whole number of 0 or more; expected {_EXPECT['count']}", text)
+                value = value.where(~not_int)
+            if col.kind == "amount":
+                value = pd.Series(round_cents_array(value.to_numpy(dtype=float)), index=value.index)
+        elif col.kind in ("date", "optional_date"):
+            value, messages = _parse_dates(text)
+            bad = filled & (messages != "")
+            for idx in np.flatnonzero(bad.to_numpy()):
+                problems.append(Problem(table.file, int(table.rows[idx]), col.name,
+                                        f"{text.iloc[idx]!r} {messages.iloc[idx]}"))
+        elif col.kind == "bool":
+            lower = text.str.lower()
+            value = lower.map(lambda s: True if s in _TRUE else (False if s in _FALSE else None))
+            report(filled & value.isna(), col.name, "is not true or false; expected true or false", text)
+        elif col.kind == "period":
+            labels = []
+            for idx, cell in enumerate(text):
+                if cell == "":
+                    labels.append(None)
+                    continue
+                try:
+                    labels.append(str(parse_period(cell, fiscal_year_start_month)))
+                except ValueError as exc:
+                    labels.append(None)
+                    problems.append(Problem(table.file, int(table.rows[idx]), col.name, str(exc)))
+            value = pd.Series(labels, index=text.index, dtype=object)
+        else:  # pragma: no cover - programming error
+            raise ValueError(col.kind)
+        if col.check is not None:
+            predicate, message = col.check
+            known = value.notna()
+            failing = known & ~predicate(value.where(known))
+            report(failing, col.name, message, text)
+            if col.kind in ("amount", "number", "count"):
+                value = value.where(~failing)
+        out[col.name] = value.to_numpy()
+    return out
+
+
+_EXPECT = {
+    "text": "some text",
+    "amount": "an amount like 12000 or 12000.50 (no currency sign, no thousands separators)",
+    "number": "a plain number like 0.8",
+    "count": "a whole number like 120",
+    "date": "an ISO date like 2024-02-29",
+    "optional_date": "an ISO date like 2024-02-29 or an empty cell",
+    "bool": "true or false",
+    "period": "a fiscal quarter like 2026Q3",
+}
+
+
+def report_duplicates(typed: pd.DataFrame, keys: list[str], file: str, problems: list[Problem],
+                      what: str) -> None:
+    """One problem per repeated key, naming the row it repeats."""
+    known = typed.dropna(subset=keys)
+    first_row: dict[tuple, int] = {}
+    for row, key in zip(known["_row"], known[keys].itertuples(index=False, name=None), strict=True):
+        if key in first_row:
+            shown = ", ".join(str(k) for k in key)
+            problems.append(Problem(file, int(row), keys[-1],
+                                    f"duplicate {what} {shown!r} (also on row {first_row[key]}); expected one row each"))
+        else:
+            first_row[key] = int(row)
