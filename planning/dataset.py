@@ -24,7 +24,14 @@ import pandas as pd
 from planning.errors import InputError, Problem
 from planning.periods import Period, parse_period
 from planning.plan import Plan, parse_plan, read_yaml
-from planning.tables import Column, RawTable, check_columns, read_csv_table, read_workbook_tables, report_duplicates
+from planning.tables import (
+    Column,
+    RawTable,
+    check_columns,
+    read_csv_table,
+    read_workbook_tables,
+    report_duplicates,
+)
 
 __all__ = ["Company", "Dataset", "load_dataset", "TABLES"]
 

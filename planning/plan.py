@@ -164,7 +164,7 @@ class _Reader:
             self.problem(path, f"must be a mapping of {what} to a number, like {{Manager: 2}}")
             return {}
         out = {}
-        for name, weight in value.items():
+        for name in value:
             number = self.number(value, name, f"{path}.{name}", low=0,
                                  expect="a number of 0 or more")
             if number is not None:
