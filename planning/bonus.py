@@ -49,7 +49,7 @@ def curve_multiple(attainment, curve) -> np.ndarray:
     0 below the first point's attainment, the last point's multiple above the last point,
     linear in between.
 
-    >>> curve_multiple([0.8, 0.9, 0.95, 1.3], [[0.9, 0.5], [1.0, 1.0], [1.2, 1.5]]).tolist()
+    >>> curve_multiple([0.8, 0.9, 0.95, 1.3], [[0.9, 0.5], [1.0, 1.0], [1.2, 1.5]]).round(4).tolist()
     [0.0, 0.5, 0.75, 1.5]
     """
     a = np.asarray(attainment, dtype=float)
@@ -212,13 +212,14 @@ class SharingRule:
         w = np.asarray(weights, dtype=float)
         c = np.where(w > 0, np.asarray(caps, dtype=float), 0.0)
         active = np.flatnonzero(w > 0)
-        ratio = c[active] / w[active]
+        with np.errstate(over="ignore"):
+            ratio = c[active] / w[active]
         order = active[np.argsort(ratio, kind="stable")]
         ratio = np.sort(ratio, kind="stable")
         capped_sum = np.concatenate([[0.0], np.cumsum(c[order])])
-        weight_left = w[order].sum() - np.concatenate([[0.0], np.cumsum(w[order])])
-        weight_left[-1] = 0.0
-        with np.errstate(invalid="ignore"):
+        # Suffix sums (not total - prefix) so tiny weights are not lost to cancellation.
+        weight_left = np.concatenate([np.cumsum(w[order][::-1])[::-1], [0.0]])
+        with np.errstate(invalid="ignore", over="ignore"):
             breaks = capped_sum[:-1] + ratio * weight_left[:-1]   # F(ratio_k)
         breaks = np.where(np.isinf(ratio), np.inf, breaks)
         return cls(w, c, order, ratio, breaks, capped_sum, weight_left)
@@ -271,8 +272,7 @@ class SharingRule:
         finite = np.where(np.isinf(lam), 0.0, lam)
         prefix = np.concatenate([[0.0], np.cumsum(finite)])
         idx = self._order
-        ratio = self.caps[idx] / self.weights[idx]
-        below = np.searchsorted(lam, ratio, side="left")   # draws with lam < ratio
+        below = np.searchsorted(lam, self._ratio, side="left")   # draws with lam < ratio
         uncapped_sum = prefix[below]
         out[idx] = (self.weights[idx] * uncapped_sum + self.caps[idx] * (pools.size - below)) / pools.size
         return out

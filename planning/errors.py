@@ -24,7 +24,7 @@ class Problem:
         ``sample.xlsx[staff]``).
     row : int or None
         The row as a spreadsheet shows it: the header is row 1, the first data row is row 2.
-        None for YAML keys and whole-file problems.
+        For YAML files, the line of a syntax error. None for YAML keys and whole-file problems.
     column : str or None
         The column, or for YAML the dotted key path (``pool.rate``).
     message : str
@@ -39,7 +39,8 @@ class Problem:
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            is_yaml = self.file.lower().endswith((".yaml", ".yml"))
+            where.append(f"{'line' if is_yaml else 'row'} {self.row}")
         if self.column is not None:
             where.append(f"{'key' if self.row is None else 'column'} {self.column}")
         return f"{', '.join(where)}: {self.message}"

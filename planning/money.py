@@ -41,13 +41,16 @@ def parse_amount(text: object) -> Decimal:
 def round_cents(amount: float | Decimal) -> float:
     """Round an amount to whole cents, half up (away from zero).
 
-    Floats go through their shortest repr, so ``round_cents(2.675) == 2.68``.
+    Floats are rounded as :func:`round_cents_array` does (a value within float noise of a
+    half cent counts as the half cent), so ``0.3 * 32582.35`` (= 9774.705 exactly in
+    decimal, 9774.704999... in binary) rounds to 9774.71. Decimals round exactly.
 
-    >>> round_cents(2.675), round_cents(0.125), round_cents(-0.125)
-    (2.68, 0.13, -0.13)
+    >>> round_cents(2.675), round_cents(0.125), round_cents(-0.125), round_cents(0.3 * 32582.35)
+    (2.68, 0.13, -0.13, 9774.71)
     """
-    d = amount if isinstance(amount, Decimal) else Decimal(repr(float(amount)))
-    return float(d.quantize(_CENT, rounding=ROUND_HALF_UP))
+    if isinstance(amount, Decimal):
+        return float(amount.quantize(_CENT, rounding=ROUND_HALF_UP))
+    return float(round_cents_array(float(amount)))
 
 
 def round_cents_array(amounts) -> np.ndarray:
@@ -57,8 +60,8 @@ def round_cents_array(amounts) -> np.ndarray:
     the way :func:`round_cents` does.
     """
     a = np.asarray(amounts, dtype=float) * 100.0
-    nudged = np.abs(a) * (1 + 4 * np.finfo(float).eps)
-    return np.sign(a) * np.floor(nudged + 0.5) / 100.0
+    nudged = np.abs(a) * (1 + 16 * np.finfo(float).eps)
+    return np.sign(a) * np.floor(nudged + 0.5) / 100.0 + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def to_cents(amount: float) -> int:

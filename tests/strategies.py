@@ -1,0 +1,64 @@
+"""Hypothesis strategies shared by the property tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+from hypothesis import strategies as st
+
+from planning.periods import Period
+
+PERIOD = Period(2026, 1)  # 2026-01-01 .. 2026-03-31, 90 days
+ROLES = ("Manager", "Associate", "Senior")
+DEPARTMENTS = ("Sales", "IT", "Marketing")
+
+
+@st.composite
+def staff_frames(draw, min_size=1, max_size=25):
+    n = draw(st.integers(min_size, max_size))
+    rows = []
+    for i in range(n):
+        start = PERIOD.start + timedelta(days=draw(st.integers(-400, 100)))
+        end = None
+        if draw(st.booleans()):
+            end = start + timedelta(days=draw(st.integers(0, 500)))
+        rows.append({
+            "employee_id": f"E{i:03d}",
+            "name": f"Person {i}",
+            "department": draw(st.sampled_from(DEPARTMENTS)),
+            "role": draw(st.sampled_from(ROLES)),
+            "annual_salary": float(draw(st.integers(0, 300_000))),
+            "fte": draw(st.sampled_from([0.2, 0.5, 0.6, 0.8, 1.0])),
+            "start_date": pd.Timestamp(start),
+            "end_date": pd.Timestamp(end) if end else pd.NaT,
+            "bonus_eligible": draw(st.booleans()) or draw(st.booleans()),
+        })
+    frame = pd.DataFrame(rows)
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    return frame
+
+
+plans = st.fixed_dictionaries({
+    "gates": st.fixed_dictionaries({"revenue": st.sampled_from([0.9, 0.95, 1.0]),
+                                    "gop": st.sampled_from([0.95, 1.0])}),
+    "pool": st.one_of(
+        st.fixed_dictionaries({"method": st.just("excess_gop_share"), "rate": st.sampled_from([0.1, 0.3, 0.5]),
+                               "cap": st.sampled_from([None, 20_000, 50_000]),
+                               "self_funding": st.booleans()}),
+        st.fixed_dictionaries({"method": st.just("gop_share"), "rate": st.sampled_from([0.05, 0.2]),
+                               "self_funding": st.booleans()}),
+        st.fixed_dictionaries({"method": st.just("payout_curve"), "target_pool": st.sampled_from([10_000, 40_000]),
+                               "metric": st.sampled_from(["gop", "revenue", {"revenue": 0.5, "gop": 0.5}]),
+                               "curve": st.just([[0.9, 0.5], [1.0, 1.0], [1.2, 1.5]]),
+                               "self_funding": st.booleans()}),
+    ),
+    "distribution": st.fixed_dictionaries({
+        "method": st.sampled_from(["equal", "salary", "points"]),
+        "points": st.just({"default": 1, "Manager": 2}),
+        "department_weights": st.sampled_from([{}, {"Sales": 1.5, "IT": 0.0}]),
+        "require_employed_at_period_end": st.booleans(),
+        "min_days_in_period": st.sampled_from([0, 30]),
+        "individual_cap": st.sampled_from([None, 0.05, 0.1, 0.25]),
+    }),
+})
