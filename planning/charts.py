@@ -7,6 +7,7 @@ them (notebooks) or embed them as PNG (reports). Money axes are in the company's
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
@@ -77,3 +78,195 @@ def attainment_trend(pnl: pd.DataFrame, gates: dict[str, float | None] | None = 
     ax.legend(fontsize=8, ncols=2)
     ax.tick_params(axis="x", rotation=45)
     return fig
+
+
+# --- the interactive workbook's charts (issue 5) ------------------------------------------
+
+
+def _label_money(value: float, currency: str = "") -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    text = f"{value / 1e6:.2f}M" if value >= 1e6 else f"{value / 1e3:.1f}k" if value >= 1e3 else f"{value:.0f}"
+    return f"{sign}{currency + ' ' if currency else ''}{text}"
+
+
+def bonus_waterfall(result, figsize=(6.4, 3.4)) -> Figure:
+    """GOP -> GOP target -> GOP above target -> raw pool -> each limit -> the bonus pool.
+
+    ``result`` is a :class:`planning.bonus.BonusResult`. GOP and the target stand on 0, GOP
+    above target floats between them, the raw pool stands on 0 and each limit that bit
+    floats between the pool before and after it. When a gate failed the title says so and
+    the pool is 0.
+    """
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    # (label, bottom, top, colour, value printed on the bar)
+    steps = [("GOP", 0.0, result.gop, PALETTE["actual"], result.gop),
+             ("GOP target", 0.0, result.gop_target, PALETTE["target"], result.gop_target),
+             ("Above target", result.gop_target, result.gop_target + result.excess_gop,
+              PALETTE["neutral"], result.excess_gop)]
+    if result.gates_passed:
+        steps.append(("Raw pool", 0.0, result.raw_pool, PALETTE["pool"], result.raw_pool))
+        names = {"floor": "Floor", "cap": "Pool cap", "self_funding": "Self-funding"}
+        for limit in result.limits:
+            colour = PALETTE["miss"] if limit.after < limit.before else PALETTE["pass"]
+            steps.append((names[limit.name], limit.before, limit.after, colour, limit.after - limit.before))
+    steps.append(("Bonus pool", 0.0, result.pool, PALETTE["pool"], result.pool))
+    for i, (_, low, high, colour, value) in enumerate(steps):
+        bottom, top = min(low, high), max(low, high)
+        ax.bar(i, top - bottom, bottom=bottom, color=colour, width=0.62)
+        ax.annotate(_label_money(value), (i, top), xytext=(0, 3), textcoords="offset points",
+                    ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(steps)), [s[0] for s in steps], fontsize=8, rotation=20, ha="right")
+    money_axis(ax, result.currency)
+    ax.set_ylim(min(0.0, result.gop) * 1.15, max(result.gop, result.gop_target, 1.0) * 1.15)
+    title = "From GOP to the bonus pool"
+    if not result.gates_passed:
+        failed = " and ".join("revenue" if g.metric == "revenue" else "GOP" for g in result.failed_gates)
+        title += f": no pool, {failed} gate missed"
+    ax.set_title(title, fontsize=10)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def payouts_by_department(result, figsize=(6.4, 3.0)) -> Figure:
+    """Total payout per department, labelled with the eligible headcount."""
+    table = result.by_department().sort_values("payout")
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    y = range(len(table))
+    ax.barh(list(y), table["payout"], color=PALETTE["pool"])
+    ax.set_yticks(list(y), list(table.index), fontsize=8)
+    for i, (payout, eligible) in enumerate(zip(table["payout"], table["eligible"], strict=True)):
+        ax.annotate(f"{_label_money(payout)} ({int(eligible)} eligible)", (payout, i), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    money_axis(ax, result.currency, axis="x")
+    ax.set_xlim(0, max(float(table["payout"].max()) if len(table) else 0.0, 1.0) * 1.45)
+    ax.set_title("Payouts by department", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def gate_heatmap(revenue_attainment, gop_attainment, pool, current=None, gates=None,
+                 currency: str = "", figsize=(6.4, 3.6)) -> Figure:
+    """The pool over a grid of revenue (x) and GOP (y) attainment, gates as dashed lines.
+
+    ``pool[i, j]`` belongs to ``gop_attainment[i]`` and ``revenue_attainment[j]``;
+    ``current`` is the (revenue, GOP) attainment to mark; ``gates`` maps revenue/gop to a
+    threshold or None. Where the pool is 0 the cell is grey.
+    """
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    shown = np.ma.masked_where(np.asarray(pool) <= 0, np.asarray(pool, dtype=float))
+    ax.set_facecolor("#e4e7ea")
+    mesh = ax.pcolormesh(revenue_attainment, gop_attainment, shown, shading="nearest", cmap="YlOrBr")
+    bar = fig.colorbar(mesh, ax=ax)
+    bar.set_label(f"bonus pool{' (' + currency + ')' if currency else ''}", fontsize=8)
+    bar.formatter = FuncFormatter(lambda v, _p: _label_money(v))
+    bar.update_ticks()
+    for name, level in (gates or {}).items():
+        if level is not None:
+            line = ax.axvline if name == "revenue" else ax.axhline
+            line(level, color="black", linestyle="--", linewidth=1)
+    if current is not None:
+        ax.plot(*current, marker="o", markersize=8, markerfacecolor="white", markeredgecolor="black")
+        ax.annotate("this period", current, xytext=(6, 6), textcoords="offset points", fontsize=8)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("revenue attainment", fontsize=8)
+    ax.set_ylabel("GOP attainment", fontsize=8)
+    ax.set_title("Where the bonus pays (grey: no pool)", fontsize=10)
+    return fig
+
+
+def pool_distribution(pools, currency: str = "", p_pays: float | None = None,
+                      figsize=(6.4, 3.0)) -> Figure:
+    """Histogram of simulated pools with the 10th, 50th and 90th percentiles marked."""
+    pools = np.asarray(pools, dtype=float)
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    paying = pools[pools > 0]
+    if paying.size:
+        ax.hist(paying, bins=40, color=PALETTE["pool"], alpha=0.9)
+    for q, style in ((10, ":"), (50, "-"), (90, ":")):
+        value = float(np.percentile(pools, q)) if pools.size else 0.0
+        ax.axvline(value, color="black", linestyle=style, linewidth=1)
+        ax.annotate(f"P{q}", (value, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
+                    textcoords="offset points", fontsize=8)
+    money_axis(ax, currency, axis="x")
+    share = p_pays if p_pays is not None else (float((pools > 0).mean()) if pools.size else 0.0)
+    ax.set_title(f"Simulated bonus pool when it pays (it pays in {share:.0%} of draws)", fontsize=10)
+    ax.set_ylabel("draws", fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    return fig
+
+
+def proposals_chart(proposals: pd.DataFrame, owner_targets: tuple[float, float] | None = None,
+                    currency: str = "", figsize=(9, 3.4)) -> Figure:
+    """Each department's proposed revenue and GOP targets with its forecast range.
+
+    ``proposals`` has ``department``, ``proposed_revenue_target``, ``proposed_gop_target``,
+    ``revenue_forecast_low/high`` and ``gop_forecast_low/high``; ``owner_targets`` is the
+    owner's (revenue, GOP) target, drawn as a line.
+    """
+    fig = Figure(figsize=figsize, layout="constrained")
+    axes = fig.subplots(1, 2)
+    y = list(range(len(proposals)))
+    for k, (ax, metric, title) in enumerate(((axes[0], "revenue", "Revenue"), (axes[1], "gop", "GOP"))):
+        low, high = proposals[f"{metric}_forecast_low"], proposals[f"{metric}_forecast_high"]
+        ax.barh(y, high - low, left=low, color=PALETTE["target"], alpha=0.6, height=0.5,
+                label="forecast range")
+        ax.scatter(proposals[f"proposed_{metric}_target"], y, marker="D", color=PALETTE["actual"],
+                   zorder=3, label="proposed target")
+        if owner_targets is not None:
+            ax.axvline(owner_targets[k], color=PALETTE["miss"], linestyle="--", linewidth=1.2,
+                       label="owner's target")
+        ax.set_yticks(y, list(proposals["department"]) if k == 0 else [""] * len(y), fontsize=8)
+        money_axis(ax, currency, axis="x")
+        ax.set_title(f"{title}: proposals and forecasts", fontsize=10)
+        ax.grid(axis="x", alpha=0.3)
+    axes[1].legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def funnel_chart(by_period: pd.DataFrame, figsize=(9, 3.2)) -> Figure:
+    """Leads, qualified and won per period (bars) and the lead-to-win rate (line)."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    x = list(range(len(by_period)))
+    width = 0.27
+    for k, (col, color) in enumerate((("leads", PALETTE["target"]), ("qualified", PALETTE["actual"]),
+                                      ("won", PALETTE["pass"]))):
+        ax.bar([i + (k - 1) * width for i in x], by_period[col], width=width, color=color, label=col)
+    ax.set_xticks(x, list(by_period.index), rotation=45, ha="right", fontsize=8)
+    ax.set_ylabel("count", fontsize=8)
+    rate = ax.twinx()
+    rate.plot(x, by_period["lead_to_win"], color=PALETTE["pool"], marker="o", label="lead-to-win")
+    rate.yaxis.set_major_formatter(PercentFormatter(1.0))
+    rate.set_ylim(0, max(float(by_period["lead_to_win"].max()) * 1.3, 0.01))
+    ax.legend(fontsize=8, loc="upper left", ncols=3)
+    rate.legend(fontsize=8, loc="upper right")
+    ax.set_title("Marketing funnel per quarter", fontsize=10)
+    return fig
+
+
+def campaign_roi_chart(campaigns: pd.DataFrame, figsize=(9, 3.4)) -> Figure:
+    """Campaign ROI on gross profit; flagged campaigns (spend, no revenue) in red."""
+    table = campaigns.sort_values("roi")
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    y = list(range(len(table)))
+    colors = [PALETTE["miss"] if f else PALETTE["pass"] for f in table["flagged"]]
+    ax.barh(y, table["roi"].fillna(0.0), color=colors)
+    labels = [f"{p} {c}" if "period" in table else c for p, c in
+              zip(table.get("period", [""] * len(table)), table["campaign"], strict=True)]
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_title("Campaign ROI on gross profit (red: spent money, won nothing)", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+__all__ += ["bonus_waterfall", "payouts_by_department", "gate_heatmap", "pool_distribution",
+            "proposals_chart", "funnel_chart", "campaign_roi_chart"]
