@@ -1,0 +1,97 @@
+"""The command line as a user meets it: outputs, exit codes, and nothing written on bad input."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from planning.cli import main
+from tests.conftest import ROOT, write_dataset
+
+
+def run(*args):
+    """Run the real ``python -m planning`` (so tracebacks would show up in stderr)."""
+    return subprocess.run([sys.executable, "-m", "planning", *map(str, args)], capture_output=True,
+                          text=True, cwd=ROOT)
+
+
+def test_validate_sample():
+    out = run("validate", "--data", "data")
+    assert out.returncode == 0, out.stderr
+    assert "dataset is valid" in out.stdout and "8 periods (2025Q1 to 2026Q4)" in out.stdout
+
+
+def test_pnl_json_keys_and_numbers(tiny_dir, capsys):
+    assert main(["pnl", "--data", str(tiny_dir), "--period", "2026Q1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == ["period", "revenue", "cogs", "gross_profit", "opex", "gop", "revenue_target",
+                          "gop_target", "revenue_attainment", "gop_attainment"]
+    assert data["gop"] == 210000 and data["gop_attainment"] == 1.05 and data["period"] == "2026Q1"
+
+
+def test_pnl_text(capsys):
+    assert main(["pnl", "--data", str(ROOT / "data"), "--period", "2026Q4"]) == 0
+    assert "AUD 650,671.79" in capsys.readouterr().out
+
+
+def test_bonus_json_to_file_only_on_success(tiny_dir, tmp_path, capsys):
+    out = tmp_path / "bonus.json"
+    assert main(["bonus", "--data", str(tiny_dir), "--period", "2026Q1", "--json", "--output", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["pool"] == 5000.0 and sum(a["payout"] for a in data["allocations"]) == pytest.approx(5000)
+    bad = tmp_path / "bad.json"
+    assert main(["bonus", "--data", str(tiny_dir), "--period", "2030Q1", "--json", "--output", str(bad)]) == 2
+    assert not bad.exists()
+    assert list(tmp_path.glob(".*tmp")) == []
+
+
+def test_bonus_with_another_plan_and_xlsx(tiny_dir, tmp_path, capsys):
+    plan = tmp_path / "alt.yaml"
+    plan.write_text("gates: {gop: 1.0}\npool: {method: excess_gop_share, rate: 0.2}\ndistribution: {method: equal}\n")
+    book = tmp_path / "out" / "bonus.xlsx"
+    assert main(["bonus", "--data", str(tiny_dir), "--period", "2026Q1", "--plan", str(plan),
+                 "--xlsx", str(book)]) == 0
+    text = capsys.readouterr().out
+    assert "The bonus pool is EUR 2,000.00." in text and "Pool EUR 2,000.00 = allocated EUR 2,000.00" in text
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames == ["summary", "people"]
+    payouts = [row[-1] for row in wb["people"].iter_rows(min_row=2, values_only=True)]
+    assert round(sum(payouts), 2) == 2000.0
+
+
+@pytest.mark.parametrize(("files", "args", "expected"), [
+    ({"staff.csv": "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
+                   "A1,Ann,Sales,M,12k,1,2020-01-01,,true\n"},
+     ["bonus", "--period", "2026Q1", "--json"],
+     "error: staff.csv, row 2, column annual_salary: '12k' is not a number"),
+    ({"plan.yaml": "gates: {gop: 95}\npool: {rate: 0.3}\n"}, ["validate"],
+     "error: plan.yaml, key gates.gop: 95 is out of range"),
+    ({"plan.yaml": "gates: [\n"}, ["pnl", "--period", "2026Q1"], "error: plan.yaml, line 2: YAML syntax error"),
+    ({}, ["pnl", "--period", "2026Q5"], "error: --period: '2026Q5' has quarter 5"),
+    ({}, ["bonus", "--period", "2027Q1"], "error: actuals.csv, key period: has no rows for period 2027Q1"),
+])
+def test_bad_input_exits_2_with_one_clear_line_and_no_traceback(tmp_path, files, args, expected):
+    folder = write_dataset(tmp_path / "d", files)
+    out_file = tmp_path / "out.json"
+    result = run(*args, "--data", folder, *(["--output", out_file] if args[0] == "bonus" else []))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0].startswith(expected), result.stderr
+    assert result.stdout == ""
+    assert not out_file.exists()
+
+
+def test_missing_dataset_folder(tmp_path):
+    result = run("validate", "--data", tmp_path / "nope")
+    assert result.returncode == 2 and "not found; expected a dataset folder or an .xlsx workbook" in result.stderr
+
+
+def test_planning_entry_point_exists():
+    exe = ROOT / ".venv" / "bin" / "planning"
+    if not exe.exists():
+        pytest.skip("console script not installed in this environment")
+    out = subprocess.run([str(exe), "validate", "--data", str(ROOT / "data")], capture_output=True, text=True)
+    assert out.returncode == 0

@@ -1,0 +1,59 @@
+"""Machine-checked project rules: import boundaries, one source of dependencies."""
+
+import ast
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EDGE_MODULES = {"ui", "reports", "cli", "__main__", "export", "statements"}
+FORBIDDEN = ("ipywidgets", "papermill", "nbconvert", "nbclient", "IPython", "voila")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def model_modules():
+    for path in sorted((ROOT / "planning").rglob("*.py")):
+        parts = path.relative_to(ROOT / "planning").with_suffix("").parts
+        if parts[0] in EDGE_MODULES:
+            continue
+        yield path
+
+
+def test_model_modules_import_no_ui_or_runner():
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(m for m in imported_modules(path) if m.split(".")[0] in FORBIDDEN)
+        for path in model_modules()
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_ui_imports_ipywidgets_and_only_reports_import_papermill():
+    for path in (ROOT / "planning").rglob("*.py"):
+        mods = {m.split(".")[0] for m in imported_modules(path)}
+        rel = path.relative_to(ROOT / "planning").parts[0].removesuffix(".py")
+        if "ipywidgets" in mods:
+            assert rel == "ui", path
+        if mods & {"papermill", "nbconvert"}:
+            assert rel == "reports", path
+
+
+def test_environment_yml_installs_the_project_and_nothing_else():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    deps = env["dependencies"]
+    assert [d for d in deps if isinstance(d, str)] == ["python>=3.11", "pip"]
+    assert [d for d in deps if isinstance(d, dict)] == [{"pip": ["-e .[dev]"]}]
+
+
+def test_readme_gives_the_two_commands():
+    text = (ROOT / "README.md").read_text()
+    assert "make demo" in text and "make test" in text
