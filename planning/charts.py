@@ -270,3 +270,32 @@ def campaign_roi_chart(campaigns: pd.DataFrame, figsize=(9, 3.4)) -> Figure:
 
 __all__ += ["bonus_waterfall", "payouts_by_department", "gate_heatmap", "pool_distribution",
             "proposals_chart", "funnel_chart", "campaign_roi_chart"]
+
+
+# --- the quarterly reports' charts (issue 6) ----------------------------------------------
+
+
+def grouped_payouts_chart(table: pd.DataFrame, currency: str = "", figsize=(8, 2.6)) -> Figure:
+    """Total payout per department group, for the staff report.
+
+    ``table`` is :func:`planning.report_sections.suppressed_department_payouts`' frame
+    (``group``, ``eligible``, ``payout``): small departments are already combined, so the
+    chart shows nothing the table does not.
+    """
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    y = list(range(len(table)))
+    ax.barh(y, table["payout"], color=PALETTE["pool"])
+    ax.set_yticks(y, list(table["group"]), fontsize=8)
+    for i, (payout, eligible) in enumerate(zip(table["payout"], table["eligible"], strict=True)):
+        ax.annotate(f"{_label_money(payout)} ({int(eligible)} people)", (payout, i), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    money_axis(ax, currency, axis="x")
+    ax.set_xlim(0, max(float(table["payout"].max()) if len(table) else 0.0, 1.0) * 1.45)
+    ax.invert_yaxis()
+    ax.set_title("Payouts by department (groups under 5 people combined)", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+__all__ += ["grouped_payouts_chart"]
