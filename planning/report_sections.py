@@ -1,0 +1,624 @@
+"""The quarterly report's content: what the template notebook displays, section by section.
+
+The template (``notebooks/quarterly_report.ipynb``) stays thin: it builds one
+:class:`QuarterlyReport` from its parameters and displays the sections, each a list of
+:class:`Html` fragments and :class:`Chart` PNGs. Both use IPython's rich display protocol
+(``_repr_html_``, ``_repr_png_``), so this module never imports IPython and stays testable
+without a kernel.
+
+Two audiences
+-------------
+``owner``
+    Everything, including every person's payout and why.
+``staff``
+    The company's figures, gates, pool and sharing rule, and payouts by department only
+    where a department has at least :data:`MIN_GROUP` eligible people (see
+    :func:`suppressed_department_payouts`). No salary, no name, no individual payout.
+    Owner-only sections return nothing for the staff audience, so a staff page cannot show
+    them even if a template cell asks.
+
+Escaping
+--------
+Every piece of text that comes from the data (company, people, departments, roles,
+campaigns) passes through :func:`html.escape` in :func:`cell`/:func:`esc` before it
+reaches a page; HTML is only ever assembled from escaped text and fixed markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from planning import charts
+from planning.bonus import (
+    BonusResult,
+    GateCheck,
+    bonus_for_period,
+    explain_payout,
+    explain_pool,
+    sharing_rule_text,
+)
+from planning.dataset import Dataset, load_dataset
+from planning.errors import InputError, Problem
+from planning.financials import PeriodResult, period_result, pnl_table
+from planning.funnel import campaign_metrics, funnel_by_period
+from planning.money import format_money
+from planning.periods import Period
+from planning.plan import Plan, load_plan
+from planning.provenance import check_input_hashes, input_hashes, provenance
+
+__all__ = [
+    "AUDIENCES",
+    "MIN_GROUP",
+    "Html",
+    "Chart",
+    "Markup",
+    "QuarterlyReport",
+    "build_report",
+    "esc",
+    "html_table",
+    "gate_distances",
+    "suppressed_department_payouts",
+]
+
+AUDIENCES = ("owner", "staff")
+MIN_GROUP = 5
+"""Smallest number of eligible people whose combined payout a staff page may show."""
+
+OTHER_DEPARTMENTS = "Other departments"
+
+
+# --- display objects ----------------------------------------------------------------------
+
+
+class Markup(str):
+    """Text that is already safe HTML (built here from escaped parts); never user input."""
+
+
+def esc(value: object) -> Markup:
+    """Escape any value for HTML text or attributes (``Markup`` passes through)."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(html.escape(str(value), quote=True))
+
+
+class Html:
+    """An HTML fragment the notebook displays as ``text/html``."""
+
+    def __init__(self, markup: str):
+        self.markup = str(markup)
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return f"<Html {len(self.markup)} characters>"
+
+
+class Chart:
+    """A matplotlib Figure displayed as an embedded PNG with alt text.
+
+    The PNG carries no software or date metadata, so the same figure gives the same bytes.
+    """
+
+    def __init__(self, figure, alt: str, dpi: int = 96):
+        self.figure = figure
+        self.alt = alt
+        self.dpi = dpi
+
+    def png(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None},
+                            facecolor="white")
+        return buffer.getvalue()
+
+    def _repr_png_(self):
+        return self.png(), {"alt": self.alt}
+
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png()).decode("ascii")
+
+    def __repr__(self) -> str:
+        return f"<Chart {self.alt!r}>"
+
+
+# --- small HTML helpers -------------------------------------------------------------------
+
+
+def _tag(name: str, content: object, cls: str | None = None) -> Markup:
+    attr = f' class="{esc(cls)}"' if cls else ""
+    return Markup(f"<{name}{attr}>{esc(content)}</{name}>")
+
+
+def html_table(header: list[str] | None, rows: list[list[object]], numeric: set[int] | frozenset = frozenset(),
+               cls: str = "pl-table", caption: str | None = None) -> Markup:
+    """A table whose every cell is escaped (``Markup`` cells are trusted as built here).
+
+    ``numeric`` lists the column indexes to right-align; ``header=None`` omits the header row.
+    """
+    def cells(values, tag):
+        out = []
+        for i, value in enumerate(values):
+            align = ' class="num"' if i in numeric else ""
+            out.append(f"<{tag}{align}>{esc('' if value is None else value)}</{tag}>")
+        return "".join(out)
+
+    head = f"<thead><tr>{cells(header, 'th')}</tr></thead>" if header else ""
+    body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in rows)
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return Markup(f'<table class="{esc(cls)}">{cap}{head}<tbody>{body}</tbody></table>')
+
+
+def _badge(passed: bool, yes: str = "passed", no: str = "missed") -> Markup:
+    return Markup(f'<span class="pl-badge {"pass" if passed else "miss"}">{esc(yes if passed else no)}</span>')
+
+
+def _paragraphs(lines: list[str], cls: str | None = None) -> Markup:
+    return Markup("".join(_tag("p", line, cls) for line in lines))
+
+
+def _pct(x: float, digits: int = 1) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else f"{x * 100:.{digits}f}%"
+
+
+def _day(d) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _points(x: float) -> str:
+    return f"{x * 100:.1f} points"
+
+
+def _section(title: str, *parts: str, anchor: str | None = None) -> Html:
+    ident = f' id="{esc(anchor)}"' if anchor else ""
+    return Html(f'<section class="pl-section"{ident}><h2>{esc(title)}</h2>{"".join(parts)}</section>')
+
+
+# --- pure pieces ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GateDistance:
+    """How far the company was from one gate, and what would have closed the gap."""
+
+    gate: GateCheck
+    name: str            # "revenue" or "GOP"
+    needed: float        # amount the gate asks for: threshold x target
+    margin: float        # actual - needed (negative when missed), currency
+    closing: tuple[str, ...]  # plain sentences
+
+
+def gate_distances(result: BonusResult, gross_margin: float) -> list[GateDistance]:
+    """Each gate's distance in currency and, for a missed gate, what would close it.
+
+    Notes
+    -----
+    needed = threshold x target; margin = actual - needed. For a missed GOP gate with
+    gap G: G less operating cost, or G / gross margin more revenue at the quarter's gross
+    margin (costs of goods growing with revenue). For a missed revenue gate with gap R:
+    R more revenue, which at the quarter's gross margin would also add R x margin to GOP.
+    """
+    cur = result.currency
+    m = lambda x: format_money(x, cur)  # noqa: E731
+    out = []
+    for gate in result.gates:
+        name = "revenue" if gate.metric == "revenue" else "GOP"
+        needed = gate.threshold * gate.target
+        margin = gate.actual - needed
+        closing: list[str] = []
+        if not gate.passed:
+            gap = gate.gap_amount
+            if gate.metric == "gop":
+                closing.append(f"GOP needed {m(gap)} more to reach the gate.")
+                if gross_margin > 0:
+                    closing.append(f"That is {m(gap)} less operating cost, or about {m(gap / gross_margin)} more "
+                                   f"revenue at this quarter's gross margin of {_pct(gross_margin)}, "
+                                   "or a mix of the two.")
+                else:
+                    closing.append(f"That is {m(gap)} less operating or direct cost; at this quarter's gross "
+                                   "margin more revenue alone would not close it.")
+            else:
+                closing.append(f"Revenue needed {m(gap)} more to reach the gate.")
+                if gross_margin > 0:
+                    closing.append(f"At this quarter's gross margin of {_pct(gross_margin)} that revenue would "
+                                   f"also have added about {m(gap * gross_margin)} to GOP.")
+        out.append(GateDistance(gate, name, needed, margin, tuple(closing)))
+    return out
+
+
+def suppressed_department_payouts(by_department: pd.DataFrame, min_group: int = MIN_GROUP
+                                  ) -> tuple[pd.DataFrame, list[str]]:
+    """Payouts by department safe to show to all staff.
+
+    Parameters
+    ----------
+    by_department : DataFrame
+        Indexed by department with columns ``eligible`` (count) and ``payout``
+        (:meth:`planning.bonus.BonusResult.by_department`).
+    min_group : int
+        The smallest group whose total may be shown.
+
+    Returns
+    -------
+    (table, combined)
+        ``table`` has columns ``group``, ``departments`` (count), ``eligible`` and ``payout``;
+        ``combined`` lists the departments folded into the one ``Other departments`` row.
+
+    Notes
+    -----
+    Departments without eligible people receive nothing and are left out. A department
+    with fewer than ``min_group`` eligible people is never shown alone (primary
+    suppression). Because the total pool is public, a single hidden department could be
+    worked out by subtraction, so hidden departments are shown only as one combined row,
+    and while that row would stand for a single department or for fewer than ``min_group``
+    people, the smallest shown department (fewest eligible, then name) is folded into it
+    too (secondary suppression). If everything ends up combined, the table is one row for
+    all departments.
+    """
+    frame = by_department[by_department["eligible"] > 0][["eligible", "payout"]].copy()
+    hidden = {d for d, n in frame["eligible"].items() if n < min_group}
+    visible = [d for d in frame.index if d not in hidden]
+
+    def too_revealing() -> bool:
+        return bool(hidden) and (len(hidden) == 1 or frame.loc[sorted(hidden), "eligible"].sum() < min_group)
+
+    while too_revealing() and visible:
+        smallest = min(visible, key=lambda d: (int(frame.at[d, "eligible"]), str(d)))
+        visible.remove(smallest)
+        hidden.add(smallest)
+    rows = [{"group": str(d), "departments": 1, "eligible": int(frame.at[d, "eligible"]),
+             "payout": float(frame.at[d, "payout"])} for d in sorted(visible, key=str)]
+    combined = sorted(hidden, key=str)
+    if combined:
+        label = "All departments" if not visible else OTHER_DEPARTMENTS
+        cents = int(np.round(frame.loc[combined, "payout"].to_numpy() * 100).sum())
+        rows.append({"group": label, "departments": len(combined),
+                     "eligible": int(frame.loc[combined, "eligible"].sum()), "payout": cents / 100})
+    table = pd.DataFrame(rows, columns=["group", "departments", "eligible", "payout"])
+    return table, combined
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class QuarterlyReport:
+    """One period's report for one audience; its methods are the template's sections."""
+
+    dataset: Dataset
+    period: Period
+    audience: str
+    plan: Plan
+    bonus: BonusResult
+    result: PeriodResult
+    pnl: pd.DataFrame
+    parameters: dict
+    plan_path: str | None = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    # -- helpers --
+    @property
+    def currency(self) -> str:
+        return self.dataset.company.currency
+
+    @property
+    def is_owner(self) -> bool:
+        return self.audience == "owner"
+
+    def money(self, x: float, decimals: int = 0) -> str:
+        """An amount with its currency, for sentences."""
+        return format_money(x, self.currency, decimals)
+
+    def num(self, x: float, decimals: int = 0) -> str:
+        """An amount without the currency, for table cells under a ``(CUR)`` header."""
+        return format_money(x, "", decimals)
+
+    @property
+    def label(self) -> str:
+        return str(self.period)
+
+    @property
+    def eligible(self) -> pd.DataFrame:
+        a = self.bonus.allocations
+        return a[a["eligible"]]
+
+    # -- sections --
+    def title(self) -> list:
+        """The page heading and the quarter's verdict in one sentence."""
+        company = self.dataset.company.name
+        p = self.period
+        who = "for the owner (confidential: contains every person's payout)" if self.is_owner \
+            else f"for everyone at {company}"
+        b = self.bonus
+        if b.gates_passed and b.pool > 0:
+            verdict = (f"Every gate was passed: the company earns a success bonus pool of {self.money(b.pool)}, "
+                       f"shared by {len(self.eligible)} eligible people.")
+            cls = "pass"
+        elif b.gates_passed:
+            verdict = ("Every gate was passed, but under the plan's rules there is nothing to share this "
+                       "quarter (see the bonus pool below).")
+            cls = "miss"
+        else:
+            missed = " and the ".join(g.name for g in gate_distances(b, self.result.gross_margin) if not g.gate.passed)
+            verdict = f"The {missed} gate was missed, so there is no success bonus this quarter."
+            cls = "miss"
+        cards = [
+            ("Revenue", self.money(b.revenue), f"{_pct(b.revenue_attainment)} of target {self.money(b.revenue_target)}",
+             b.revenue_attainment >= 1),
+            ("GOP", self.money(b.gop), f"{_pct(b.gop_attainment)} of target {self.money(b.gop_target)}",
+             b.gop_attainment >= 1),
+            ("Bonus pool", self.money(b.pool), "shared by everyone eligible" if b.pool else "nothing to share",
+             b.pool > 0),
+        ]
+        card_html = "".join(
+            f'<div class="pl-card {"pass" if ok else "miss"}"><div class="pl-card-label">{esc(name)}</div>'
+            f'<div class="pl-card-value">{esc(value)}</div><div class="pl-card-note">{esc(note)}</div></div>'
+            for name, value, note, ok in cards)
+        markup = (f'<header class="pl-header"><h1>{esc(company)}</h1>'
+                  f'<p class="pl-subtitle">Quarterly report {esc(self.label)} '
+                  f'({esc(_day(p.start))} to {esc(_day(p.end))}), {esc(who)}</p>'
+                  f'<p class="pl-verdict {cls}">{esc(verdict)}</p>'
+                  f'<div class="pl-cards">{card_html}</div></header>')
+        return [Html(markup)]
+
+    def results(self) -> list:
+        """The P&L against both targets, against the previous quarter, and the trend."""
+        r = self.result
+        prev_label = str(self.period.previous())
+        prev = self.pnl.loc[prev_label] if prev_label in self.pnl.index else None
+
+        def row(label, key, target=None, attainment=None):
+            now = getattr(r, key)
+            before = None if prev is None else float(prev[key])
+            change = "" if before is None else self.num(now - before)
+            return [label, self.num(now), "" if before is None else self.num(before), change,
+                    "" if target is None else self.num(target), "" if attainment is None else _pct(attainment)]
+
+        rows = [
+            row("Revenue", "revenue", r.revenue_target, r.revenue_attainment),
+            row("Cost of goods sold", "cogs"),
+            row("Gross profit", "gross_profit"),
+            row("Operating expenses", "opex"),
+            row("GOP (gross operating profit, before the bonus)", "gop", r.gop_target, r.gop_attainment),
+        ]
+        cur = f" ({self.currency})"
+        table = html_table([self.currency, self.label + cur, (prev_label if prev is not None else "previous quarter") + cur,
+                            "change" + cur, "target" + cur, "of target"], rows, numeric={1, 2, 3, 4, 5})
+        intro = _paragraphs([
+            "Every department shares the same two targets: the company's revenue and its GOP "
+            "(what is left of revenue after direct costs and operating expenses).",
+            f"Gross margin this quarter: {_pct(r.gross_margin)} of revenue.",
+        ])
+        up_to = self.pnl.loc[: self.label]
+        return [
+            _section("How the quarter went", intro, table, anchor="results"),
+            Chart(charts.pnl_vs_targets(up_to, self.currency, highlight=self.label),
+                  f"Revenue and GOP per quarter against their targets, {self.label} outlined"),
+            Chart(charts.attainment_trend(up_to, {"revenue": self.plan.gates.revenue, "gop": self.plan.gates.gop}),
+                  "Revenue and GOP attainment per quarter against the gates"),
+        ]
+
+    def gates(self) -> list:
+        """Each gate, passed or missed, by how much, and what would close a gap."""
+        distances = gate_distances(self.bonus, self.result.gross_margin)
+        if not distances:
+            return [_section("The gates", _paragraphs(["This plan has no gates: the pool does not "
+                                                       "depend on reaching a target."]), anchor="gates")]
+        rows = []
+        for d in distances:
+            g = d.gate
+            if g.passed:
+                how = f"passed by {_points(g.attainment - g.threshold)} ({self.money(d.margin)} to spare)"
+            else:
+                how = f"missed by {_points(g.shortfall)} ({self.money(g.gap_amount)} short)"
+            rows.append([f"{d.name.capitalize() if d.name == 'revenue' else d.name} at least {_pct(g.threshold, 0)} of target",
+                         self.num(d.needed), self.num(g.actual), _pct(g.attainment), _badge(g.passed),
+                         how])
+        cur = f" ({self.currency})"
+        table = html_table(["gate", "needed" + cur, "achieved" + cur, "attainment", "result", "by how much"], rows,
+                           numeric={1, 2, 3})
+        lines = ["The bonus pays only when every gate holds."]
+        for d in distances:
+            lines.extend(d.closing)
+        return [_section("The gates", table, _paragraphs(lines), anchor="gates")]
+
+    def pool(self) -> list:
+        """The pool: how it was set, every limit that bit, its cost and GOP after it."""
+        b = self.bonus
+        names = {"floor": "Minimum pool (floor) raised it", "cap": "Pool cap limited it",
+                 "self_funding": "Self-funding (never more than GOP above target) limited it"}
+        rows = [["Raw pool (before limits)", self.money(b.raw_pool, 2)]]
+        rows += [[names[x.name], f"{self.money(x.before, 2)} to {self.money(x.after, 2)}"] for x in b.limits]
+        rows += [
+            ["Bonus pool", self.money(b.pool, 2)],
+            ["Paid out", self.money(b.allocated, 2)],
+            ["Not paid (stays with the company)", self.money(b.unallocated, 2)],
+            ["Cost of the bonus as a share of GOP", _pct(b.pool_share_of_gop)],
+            ["Share of GOP above target", _pct(b.pool_share_of_excess_gop)],
+            ["GOP after the bonus", self.money(b.gop_after_bonus, 2)],
+        ]
+        if not b.limits and b.gates_passed:
+            rows.insert(1, ["Limits", "none bit this quarter"])
+        table = html_table(None, rows, numeric={1}, cls="pl-table pl-kv")
+        return [
+            _section("The bonus pool", _paragraphs(explain_pool(b)), table, anchor="pool"),
+            Chart(charts.bonus_waterfall(b, figsize=(8, 3.4)),
+                  "From GOP to the bonus pool: target, GOP above target, raw pool, limits, pool"),
+        ]
+
+    def sharing_rule(self) -> list:
+        """How the pool is shared and who is eligible, in words."""
+        d = self.plan.distribution
+        a = self.bonus.allocations
+        lines = [sharing_rule_text(self.plan)]
+        rules = ["People marked bonus-eligible share the pool"]
+        if d.require_employed_at_period_end:
+            rules.append("if they were still employed on the quarter's last day")
+        if d.min_days_in_period:
+            rules.append(f"and worked at least {d.min_days_in_period} days of it")
+        lines.append(" ".join(rules) + ".")
+        lines.append(f"This quarter {int(a['eligible'].sum())} of the {len(a)} people on the staff list were eligible.")
+        lines.append("Every payout is a whole number of cents and the payouts add up exactly to the amount paid "
+                     "out; leftover cents go to the largest remainders.")
+        return [_section("How the pool is shared", _paragraphs(lines), anchor="sharing")]
+
+    def payouts_by_department(self) -> list:
+        """Owner: every department's headcount, eligible people and payout."""
+        if not self.is_owner:
+            return []
+        table = self.bonus.by_department()
+        total = self.bonus.allocated
+        rows = [[dept, int(r.people), int(r.eligible), self.num(r.payout, 2),
+                 _pct(r.payout / total) if total else "n/a"] for dept, r in table.iterrows()]
+        return [
+            _section("Payouts by department", html_table(
+                ["department", "people", "eligible", f"paid ({self.currency})", "share of payouts"], rows,
+                numeric={1, 2, 3, 4}),
+                anchor="departments"),
+            Chart(charts.payouts_by_department(self.bonus, figsize=(8, 3.0)), "Total payout per department"),
+        ]
+
+    def staff_payouts_by_department(self) -> list:
+        """Staff: payouts by department with small groups suppressed."""
+        if self.is_owner:
+            return []
+        table, combined = suppressed_department_payouts(self.bonus.by_department())
+        rows = [[r.group, int(r.eligible), self.num(r.payout, 2)] for r in table.itertuples()]
+        note = (f"To protect privacy, a department's total is shown only when at least {MIN_GROUP} eligible "
+                "people share it. Smaller departments are combined, and because the total pool is public, "
+                "a department is also combined whenever showing it would let a smaller one be worked out "
+                "by subtraction. No one's salary or individual payout appears in this report; each person "
+                "receives their own statement.")
+        parts = [html_table(["group", "eligible people", f"paid ({self.currency})"], rows, numeric={1, 2}),
+                 _paragraphs([note], "pl-note")]
+        if combined:
+            label = table["group"].iloc[-1]
+            parts.insert(1, _paragraphs([f"{label}: {', '.join(combined)}."], "pl-muted"))
+        out = [_section("Payouts by department", *parts, anchor="departments")]
+        if len(table) and table["payout"].sum() > 0:
+            out.append(Chart(charts.grouped_payouts_chart(table, self.currency),
+                             "Total payout per department group (small groups combined)"))
+        return out
+
+    def payouts_by_person(self) -> list:
+        """Owner: every person's payout, the weight behind it, and the explanation."""
+        if not self.is_owner:
+            return []
+        a = self.bonus.allocations.sort_values(["department", "name", "employee_id"])
+        total_weight = float(a["weight"].sum())
+        rows = []
+        for r in a.itertuples():
+            rows.append([r.employee_id, r.name, r.department, r.role, "yes" if r.eligible else f"no: {r.reason}",
+                         f"{r.fte:g}", int(r.days_in),
+                         _pct(r.weight / total_weight, 2) if total_weight > 0 and r.eligible else "",
+                         "cap" if r.capped else "", self.num(r.payout, 2)])
+        table = html_table(["id", "name", "department", "role", "eligible", "FTE", "days in quarter",
+                            "share of weight", "capped", f"payout ({self.currency})"], rows, numeric={5, 6, 7, 9})
+        pool_text = " ".join(explain_pool(self.bonus))
+        details = []
+        for r in a[a["eligible"]].itertuples():
+            text = explain_payout(self.bonus, r.employee_id)
+            text = text[len(pool_text):].strip() if text.startswith(pool_text) else text
+            details.append(f"<details><summary>{esc(r.name)} ({esc(r.department)}): "
+                           f"{esc(self.money(r.payout, 2))}</summary><p>{esc(text)}</p></details>")
+        explain = (_paragraphs(["Why each person receives what they do (open a name):"])
+                   + Markup("".join(details))) if details else _paragraphs(["Nobody was eligible this quarter."])
+        return [_section("Payouts by person", table, explain, anchor="people")]
+
+    def marketing(self) -> list:
+        """Marketing's funnel and each campaign's return on the shared targets."""
+        campaigns = campaign_metrics(self.dataset, self.period)
+        if campaigns.empty:
+            return [_section("Marketing", _paragraphs(["No marketing funnel data for this quarter."]),
+                             anchor="marketing")]
+        rows = []
+        for c in campaigns.sort_values("roi", ascending=False, na_position="last").itertuples():
+            rows.append([c.campaign, c.channel, self.num(c.spend), int(c.leads), int(c.qualified), int(c.won),
+                         self.num(c.revenue), "" if not np.isfinite(c.cost_per_lead) else self.num(c.cost_per_lead),
+                         _pct(c.lead_to_win), _pct(c.roi, 0), _badge(not c.flagged, "ok", "flagged")])
+        cur = f" ({self.currency})"
+        table = html_table(["campaign", "channel", "spend" + cur, "leads", "qualified", "won", "revenue" + cur,
+                            "cost per lead" + cur, "lead-to-win", "ROI", ""], rows, numeric=set(range(2, 10)))
+        flagged = campaigns[campaigns["flagged"]]
+        total = funnel_by_period(self.dataset).loc[self.label]
+        lines = [f"Marketing spent {self.money(total['spend'])} on {int(total['campaigns'])} campaigns, which brought "
+                 f"{int(total['leads'])} leads and {int(total['won'])} wins worth {self.money(total['revenue'])} "
+                 f"({_pct(total['share_of_revenue_target'])} of the revenue target).",
+                 "ROI is the gross profit a campaign's revenue brings at the quarter's gross margin, less its spend, "
+                 "divided by its spend."]
+        if len(flagged):
+            lines.append(f"{len(flagged)} campaign{'s' if len(flagged) > 1 else ''} spent "
+                         f"{self.money(flagged['spend'].sum())} and won nothing: "
+                         f"{', '.join(flagged['campaign'])}. That money reached neither target.")
+        else:
+            lines.append("Every campaign that spent money won some revenue.")
+        upto = funnel_by_period(self.dataset)
+        upto = upto.loc[[p for p in upto.index if self.dataset.period(p) <= self.period]]
+        return [
+            _section("Marketing: leads that become revenue and profit", _paragraphs(lines), table,
+                     anchor="marketing"),
+            Chart(charts.campaign_roi_chart(campaigns.assign(period=""), figsize=(8, 0.5 + 0.35 * len(campaigns) + 0.8)),
+                  "Return on each campaign; campaigns that spent money and won nothing in red"),
+            Chart(charts.funnel_chart(upto), "Leads, qualified leads and wins per quarter, and the lead-to-win rate"),
+        ]
+
+    def provenance(self) -> list:
+        """The appendix: parameters, seed, input hashes, package versions, commit, time."""
+        info = provenance(self.parameters, self.dataset.sources, self.plan_path)
+        params = [[k, "(none)" if v is None else (", ".join(f"{a}: {b[:12]}…" for a, b in v.items())
+                                                    if isinstance(v, dict) else v)]
+                  for k, v in info["parameters"].items() if k != "inputs_sha256"]
+        inputs = [[name, digest] for name, digest in info["inputs"].items()]
+        versions = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
+        facts = [["seed", info["seed"]], ["code commit", info["code_commit"] or "not a git checkout"],
+                 ["data commit", info["data_commit"] or "not in a git repository"],
+                 ["packages", versions], ["generated (UTC)", info["generated_utc"]]]
+        return [_section(
+            "Appendix: where these numbers come from",
+            _paragraphs(["The same input files, parameters and seed always give the same numbers. "
+                         "Check a file against its SHA-256 with sha256sum (or Get-FileHash on Windows)."]),
+            html_table(["parameter", "value"], params, cls="pl-table pl-kv"),
+            html_table(["input file", "SHA-256"], inputs, cls="pl-table pl-hash"),
+            html_table(None, facts, cls="pl-table pl-kv"),
+            anchor="provenance")]
+
+
+def build_report(data_path: str | Path, period: str, audience: str = "owner", plan_path: str | None = None,
+                 seed: int = 0, draws: int = 0, inputs_sha256: dict[str, str] | None = None) -> QuarterlyReport:
+    """Load, check and compute everything one report needs.
+
+    Parameters
+    ----------
+    data_path : path
+        The dataset folder or workbook.
+    period : str
+        The quarter, like ``2026Q4``; it needs actuals and targets.
+    audience : {"owner", "staff"}
+    plan_path : path or None
+        A plan to use instead of the dataset's ``plan.yaml``.
+    seed, draws : int
+        For the Monte Carlo outlook (owner only).
+    inputs_sha256 : dict or None
+        The SHA-256 of every input as validated before the run; if given, the files must
+        still match (otherwise an InputError names the files that changed).
+    """
+    if audience not in AUDIENCES:
+        raise InputError([Problem("--audience", None, None, f"{audience!r} is not an audience; expected owner or staff")])
+    dataset = load_dataset(data_path)
+    plan = load_plan(Path(plan_path)) if plan_path else dataset.plan
+    if inputs_sha256:
+        check_input_hashes(inputs_sha256, input_hashes(dataset.sources, plan_path))
+    p = dataset.require_period(period)
+    bonus = bonus_for_period(dataset, p, plan)
+    parameters = {"data_path": str(data_path), "period": str(period), "audience": audience,
+                  "plan_path": None if plan_path is None else str(plan_path), "seed": seed, "draws": draws,
+                  "inputs_sha256": dict(inputs_sha256 or {})}
+    return QuarterlyReport(dataset=dataset, period=p, audience=audience, plan=plan, bonus=bonus,
+                           result=period_result(dataset, p), pnl=pnl_table(dataset), parameters=parameters,
+                           plan_path=None if plan_path is None else str(plan_path))
