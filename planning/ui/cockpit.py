@@ -1,0 +1,528 @@
+"""The owner's cockpit: move a control, see at once whether the bonus pays and who gets what.
+
+:class:`BonusCockpit` holds the controls (labels ``Period``, ``Revenue target``,
+``GOP target``, ``Revenue gate``, ``GOP gate``, ``Pool method``, ``Pool rate``,
+``Pool cap``, ``Distribution``, ``Individual cap``, ``Scenario``) and the outputs. Every
+change calls :func:`planning.ui.model.evaluate` (the pure bonus engine) and stores the
+answer in ``cockpit.result``, so tests can drive it without a browser or a kernel::
+
+    cockpit = BonusCockpit(dataset)
+    cockpit.gop_gate.value = 0.95
+    cockpit.result.pool
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+from datetime import date
+from pathlib import Path
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+import yaml
+
+from planning import charts
+from planning.bonus import BonusResult, explain_payout, explain_pool, sharing_rule_text
+from planning.dataset import Dataset, load_dataset
+from planning.errors import InputError
+from planning.export import write_atomic
+from planning.financials import PeriodResult
+from planning.money import format_money
+from planning.plan import DISTRIBUTION_METHODS, POOL_METHODS, Plan, load_plan, plan_to_dict
+from planning.ui import scenario_bridge
+from planning.ui.components import (
+    CONTROL_WIDTH,
+    LABEL_STYLE,
+    chart_image,
+    figure_png,
+    message_html,
+    money_box,
+    pct,
+    percent_slider,
+    table_html,
+    tile,
+    tiles_html,
+)
+from planning.ui.model import ACTUALS, CockpitSettings, evaluate, gate_grid, settings_from_plan
+
+__all__ = ["BonusCockpit", "POOL_METHOD_LABELS", "DISTRIBUTION_LABELS", "pool_line"]
+
+POOL_METHOD_LABELS = {
+    "excess_gop_share": "Share of GOP above target",
+    "gop_share": "Share of all GOP",
+    "payout_curve": "Payout curve",
+}
+DISTRIBUTION_LABELS = {"salary": "By salary", "equal": "Equal per person", "points": "By role points"}
+assert set(POOL_METHOD_LABELS) == set(POOL_METHODS)
+assert set(DISTRIBUTION_LABELS) == set(DISTRIBUTION_METHODS)
+
+_TABLE_COLUMNS = {"name": "Name", "department": "Department", "role": "Role", "status": "Status",
+                  "days_in": "Days", "weight_share": "Share of weight", "payout": "Payout"}
+
+
+def pool_line(result: BonusResult) -> str:
+    """The exact headline text ``Bonus pool: AUD 12,345.67``."""
+    return f"Bonus pool: {format_money(result.pool, result.currency, 2)}"
+
+
+def _none_if_zero(value: float) -> float | None:
+    """Controls show "none" as 0; the plan wants None. Rounded so 0.95 stays 0.95."""
+    value = round(float(value), 6)
+    return None if value == 0 else value
+
+
+class BonusCockpit:
+    """Widgets over the bonus engine for one dataset.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    period : str, optional
+        The period shown first (default: the latest with actuals and targets).
+    plan : Plan, optional
+        The plan the controls start from and whose hidden keys (floor, curve, points,
+        eligibility rules) are kept (default: the dataset's plan).
+    design_path : str or Path
+        Where "Save this design" writes by default.
+    charts : bool
+        Draw charts (False for a table-and-numbers cockpit, and for the model-only benchmark).
+
+    Attributes
+    ----------
+    result : BonusResult or None
+        The bonus for the current settings; None while the settings are not a valid plan.
+    error : str or None
+        What is wrong with the current settings (also shown in the page).
+    simulation : object or None
+        The last Monte Carlo result (see :mod:`planning.montecarlo`).
+    widget : ipywidgets.Widget
+        The whole cockpit; displaying the cockpit displays this.
+    """
+
+    def __init__(self, dataset: Dataset, period: str | None = None, plan: Plan | None = None,
+                 design_path: str | Path = "plan-design.yaml", charts: bool = True):
+        if not dataset.reportable_periods:
+            raise InputError.single("targets.csv", "no period has both actuals and targets; "
+                                    "the cockpit needs at least one")
+        self.dataset = dataset
+        self.base_plan = plan or dataset.plan
+        self.draw_charts = charts
+        self.result: BonusResult | None = None
+        self.error: str | None = None
+        self.simulation = None
+        self.settings: CockpitSettings | None = None
+        self._quiet_depth = 0
+        self._heatmap_stale = True
+        start = str(dataset.require_period(period)) if period else str(dataset.reportable_periods[-1])
+        initial = settings_from_plan(dataset, start, self.base_plan)
+        self._build_controls(initial, design_path)
+        self._build_outputs()
+        self.widget = self._layout()
+        self._wire()
+        self.refresh()
+
+    @classmethod
+    def from_path(cls, data_path: str | Path, **kwargs) -> BonusCockpit:
+        """Load the dataset at ``data_path`` (folder or ``.xlsx``) and open its cockpit."""
+        return cls(load_dataset(data_path), **kwargs)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build_controls(self, s: CockpitSettings, design_path: str | Path) -> None:
+        periods = [str(p) for p in self.dataset.reportable_periods]
+        layout = widgets.Layout(width=CONTROL_WIDTH)
+        self.period = widgets.Dropdown(options=periods, value=s.period, description="Period",
+                                       style=LABEL_STYLE, layout=layout)
+        self.scenario = widgets.Dropdown(options=[ACTUALS, *scenario_bridge.scenario_names(self.dataset)],
+                                         value=ACTUALS, description="Scenario", style=LABEL_STYLE,
+                                         layout=layout)
+        self.revenue_target = money_box("Revenue target", s.revenue_target, step=10000)
+        self.gop_target = money_box("GOP target", s.gop_target)
+        self.revenue_gate = percent_slider("Revenue gate", s.revenue_gate, 0.0, 1.5)
+        self.gop_gate = percent_slider("GOP gate", s.gop_gate, 0.0, 1.5)
+        self.pool_method = widgets.Dropdown(
+            options=[(label, key) for key, label in POOL_METHOD_LABELS.items()], value=s.pool_method,
+            description="Pool method", style=LABEL_STYLE, layout=layout)
+        self.pool_rate = percent_slider("Pool rate", s.pool_rate or 0.0, 0.0, 1.0)
+        self.pool_cap = money_box("Pool cap", s.pool_cap)
+        self.distribution = widgets.Dropdown(
+            options=[(label, key) for key, label in DISTRIBUTION_LABELS.items()],
+            value=s.distribution, description="Distribution", style=LABEL_STYLE, layout=layout)
+        self.individual_cap = percent_slider("Individual cap", s.individual_cap, 0.0, 0.5)
+        self.controls = [self.period, self.scenario, self.revenue_target, self.gop_target,
+                         self.revenue_gate, self.gop_gate, self.pool_method, self.pool_rate,
+                         self.pool_cap, self.distribution, self.individual_cap]
+        self.reset_button = widgets.Button(description="Back to the plan", icon="undo",
+                                           layout=widgets.Layout(width="160px"))
+        # Monte Carlo
+        self.mc_draws = widgets.BoundedIntText(value=20000, min=100, max=1_000_000, step=1000,
+                                               description="Draws", style=LABEL_STYLE, layout=layout)
+        self.mc_seed = widgets.BoundedIntText(value=20240701, min=0, max=2**32 - 1, description="Seed",
+                                              style=LABEL_STYLE, layout=layout)
+        self.mc_button = widgets.Button(description="Run Monte Carlo", icon="play",
+                                        button_style="primary", layout=widgets.Layout(width="180px"))
+        # Saving
+        self.save_path = widgets.Text(value=str(design_path), description="Save as",
+                                      style=LABEL_STYLE, layout=widgets.Layout(width="520px"))
+        self.save_overwrite = widgets.Checkbox(value=False, description="Replace the file if it exists",
+                                               indent=False)
+        self.save_button = widgets.Button(description="Save this design", icon="save",
+                                          button_style="success", layout=widgets.Layout(width="180px"))
+
+    def _build_outputs(self) -> None:
+        self.headline = widgets.HTML(layout=widgets.Layout(min_height="250px"))
+        self.waterfall_image = chart_image("272px")
+        self.department_image = chart_image("240px")
+        self.heatmap_image = chart_image("288px")
+        self.mc_image = chart_image("240px")
+        self.mc_summary = widgets.HTML(layout=widgets.Layout(min_height="60px"))
+        self.person = widgets.Dropdown(description="Explain payout for", style={"description_width": "130px"},
+                                       layout=widgets.Layout(width="460px"))
+        self.person_explanation = widgets.HTML(layout=widgets.Layout(min_height="110px"))
+        self.people_table = widgets.HTML()
+        self.save_status = widgets.HTML()
+        self._set_person_options()
+
+    def _layout(self) -> widgets.Widget:
+        company = html.escape(self.dataset.company.name)
+        header = widgets.HTML(f"<h2 style='margin:4px 0; font-family:system-ui, sans-serif'>"
+                              f"{company}: success bonus cockpit</h2>")
+        controls = widgets.VBox([*self.controls, self.reset_button],
+                                layout=widgets.Layout(width="400px", min_width="400px"))
+        top = widgets.HBox([controls, widgets.VBox([self.headline, self.waterfall_image],
+                                                   layout=widgets.Layout(flex="1 1 auto"))])
+        payouts = widgets.VBox([self.department_image, self.person, self.person_explanation,
+                                self.people_table])
+        monte_carlo = widgets.VBox([
+            widgets.HTML(message_html(
+                "How likely is the bonus to pay, and what might it cost? Each draw is one "
+                "possible quarter from the chosen scenario's uncertainty, judged by the plan "
+                "and targets set above.", "note")),
+            self.mc_draws, self.mc_seed, self.mc_button, self.mc_summary, self.mc_image])
+        save = widgets.VBox([
+            widgets.HTML(message_html(
+                "Write the plan you see as a plan.yaml that the command line and the reports "
+                "can use (for example: planning bonus --plan plan-design.yaml). An existing "
+                "file is only replaced when you tick the box.", "note")),
+            self.save_path, self.save_overwrite, self.save_button, self.save_status])
+        self.tabs = widgets.Tab(children=[payouts, self.heatmap_image, monte_carlo, save],
+                                titles=["Who gets what", "Gate heat map", "Monte Carlo",
+                                        "Save this design"])
+        root = widgets.VBox([header, top, self.tabs])
+        root.add_class("pw-cockpit")
+        return root
+
+    def _wire(self) -> None:
+        for control in self.controls:
+            control.observe(self._on_control, names="value")
+        self.period.observe(self._on_period, names="value")
+        self.pool_method.observe(self._on_method, names="value")
+        self.person.observe(lambda _change: self._render_person(), names="value")
+        self.tabs.observe(lambda _change: self._render_heatmap(), names="selected_index")
+        self.reset_button.on_click(lambda _b: self.reset())
+        self.mc_button.on_click(lambda _b: self.run_monte_carlo())
+        self.save_button.on_click(lambda _b: self._on_save())
+        self._on_method({"new": self.pool_method.value})
+
+    @contextlib.contextmanager
+    def _quiet(self):
+        """Change several controls without recomputing after each one."""
+        self._quiet_depth += 1
+        try:
+            yield
+        finally:
+            self._quiet_depth -= 1
+
+    # --- reacting -------------------------------------------------------------------------
+
+    def _on_control(self, _change) -> None:
+        if not self._quiet_depth:
+            self.refresh()
+
+    def _on_period(self, change) -> None:
+        """A new period brings its own targets."""
+        targets = self.dataset.targets.set_index("period").loc[change["new"]]
+        with self._quiet():
+            self.revenue_target.value = float(targets["revenue_target"])
+            self.gop_target.value = float(targets["gop_target"])
+        self._set_person_options()
+        self.refresh()
+
+    def _on_method(self, change) -> None:
+        self.pool_rate.disabled = change["new"] == "payout_curve"
+
+    def reset(self) -> None:
+        """Put every control back to the plan and the period's own targets."""
+        s = settings_from_plan(self.dataset, self.period.value, self.base_plan)
+        with self._quiet():
+            self.revenue_target.value = s.revenue_target
+            self.gop_target.value = s.gop_target
+            self.revenue_gate.value = s.revenue_gate or 0.0
+            self.gop_gate.value = s.gop_gate or 0.0
+            self.pool_method.value = s.pool_method
+            self.pool_rate.value = s.pool_rate or 0.0
+            self.pool_cap.value = s.pool_cap or 0.0
+            self.distribution.value = s.distribution
+            self.individual_cap.value = s.individual_cap or 0.0
+            self.scenario.value = ACTUALS
+        self.refresh()
+
+    def current_settings(self) -> CockpitSettings:
+        """The settings the controls show (0 on a gate or cap means none)."""
+        return CockpitSettings(
+            period=self.period.value,
+            revenue_target=float(self.revenue_target.value),
+            gop_target=float(self.gop_target.value),
+            revenue_gate=_none_if_zero(self.revenue_gate.value),
+            gop_gate=_none_if_zero(self.gop_gate.value),
+            pool_method=self.pool_method.value,
+            pool_rate=round(float(self.pool_rate.value), 6),
+            pool_cap=_none_if_zero(self.pool_cap.value),
+            distribution=self.distribution.value,
+            individual_cap=_none_if_zero(self.individual_cap.value),
+            scenario=self.scenario.value,
+        )
+
+    def compute(self) -> BonusResult | None:
+        """Recompute the bonus from the controls; store it in ``result`` (or ``error``)."""
+        self.settings = settings = self.current_settings()
+        self.simulation = None
+        try:
+            if settings.revenue_target <= 0 or settings.gop_target <= 0:
+                raise InputError.single("cockpit", "targets must be above 0", column=(
+                    "Revenue target" if settings.revenue_target <= 0 else "GOP target"))
+            projected = self.scenario_result(settings)
+            self.result = evaluate(self.dataset, settings, self.base_plan, projected)
+            self.error = None
+        except InputError as exc:
+            self.result = None
+            self.error = "These settings are not a valid plan:\n" + "\n".join(
+                f"- {p.column or p.file}: {p.message}" for p in exc.problems)
+        self._heatmap_stale = True
+        return self.result
+
+    def scenario_result(self, settings: CockpitSettings) -> PeriodResult | None:
+        """The chosen scenario's projected result (None for actuals)."""
+        if settings.scenario == ACTUALS:
+            return None
+        return scenario_bridge.projected_result(self.dataset, settings.period, settings.scenario,
+                                                self.base_plan)
+
+    def refresh(self) -> None:
+        """Recompute and redraw everything visible; errors are shown in the page."""
+        try:
+            self.compute()
+            self.render()
+        except Exception as exc:  # noqa: BLE001 - an owner must see it, not a log file
+            self.result, self.error = None, f"Something went wrong: {exc.__class__.__name__}: {exc}"
+            self.headline.value = message_html(self.error)
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def render(self) -> None:
+        """Draw the headline, the charts, the people and (if visible) the heat map."""
+        self.mc_summary.value = ""
+        self.mc_image.value = b""
+        if self.result is None:
+            self.headline.value = message_html(self.error or "No result.")
+            for image in (self.waterfall_image, self.department_image, self.heatmap_image):
+                image.value = b""
+            self.people_table.value = ""
+            self.person_explanation.value = ""
+            return
+        self.headline.value = self.headline_html(self.result)
+        self.people_table.value = self._people_html(self.result)
+        self._render_person()
+        if self.draw_charts:
+            self.waterfall_image.value = figure_png(charts.bonus_waterfall(self.result))
+            self.department_image.value = figure_png(charts.payouts_by_department(self.result))
+        self._render_heatmap()
+
+    def headline_html(self, r: BonusResult) -> str:
+        """The tiles, the ``Bonus pool:`` line and the reasons, as escaped HTML."""
+        money = lambda x: format_money(x, r.currency, 0)  # noqa: E731
+        tiles = [
+            tile("Revenue", money(r.revenue), f"{pct(r.revenue_attainment)} of target {money(r.revenue_target)}",
+                 "pass" if r.revenue >= r.revenue_target else "plain"),
+            tile("GOP", money(r.gop), f"{pct(r.gop_attainment)} of target {money(r.gop_target)}",
+                 "pass" if r.gop >= r.gop_target else "plain"),
+        ]
+        for g in r.gates:
+            name = "Revenue gate" if g.metric == "revenue" else "GOP gate"
+            if g.passed:
+                detail = f"needs {pct(g.threshold, 0)}, made {pct(g.attainment)} ({pct(g.attainment - g.threshold)} to spare)"
+                tiles.append(tile(name, "Passed", detail, "pass"))
+            else:
+                detail = f"needs {pct(g.threshold, 0)}, made {pct(g.attainment)}: {money(g.gap_amount)} short"
+                tiles.append(tile(name, f"Missed by {g.shortfall * 100:.1f} pts", detail, "miss"))
+        if not r.gates:
+            tiles.append(tile("Gates", "None", "the plan pays without gates", "plain"))
+        share = "no GOP" if r.gop <= 0 else f"{pct(r.allocated / r.gop)} of GOP"
+        tiles.append(tile("Cost of the bonus", share, f"paid out {format_money(r.allocated, r.currency, 2)}",
+                          "pool"))
+        tiles.append(tile("GOP after bonus", money(r.gop_after_bonus),
+                          f"{pct(r.gop_after_bonus / r.gop_target)} of the GOP target", "plain"))
+        reasons = [*explain_pool(r)[1:], sharing_rule_text(r.plan)]
+        if self.settings is not None and self.settings.scenario != ACTUALS:
+            reasons.insert(0, f"Scenario '{self.settings.scenario}': projected figures, not actuals.")
+        return tiles_html(tiles, pool_line(r), reasons)
+
+    def people_frame(self, r: BonusResult) -> pd.DataFrame:
+        """The per-person table as shown: biggest payouts first, then everyone not paid."""
+        a = r.allocations
+        total = float(a["weight"].sum())
+        status = np.where(a["eligible"], np.where(a["capped"], "capped", "eligible"), a["reason"])
+        frame = pd.DataFrame({
+            "name": a["name"], "department": a["department"], "role": a["role"], "status": status,
+            "days_in": a["days_in"].astype(int),
+            "weight_share": [pct(w / total) if total else "" for w in a["weight"]],
+            "payout": [format_money(x, "", 2) for x in a["payout"]],
+            "_payout": a["payout"], "_name": a["name"],
+        }).sort_values(["_payout", "_name"], ascending=[False, True])
+        return frame.drop(columns=["_payout", "_name"]).rename(columns=_TABLE_COLUMNS)
+
+    def _people_html(self, r: BonusResult) -> str:
+        note = (f"Payouts add up to {format_money(r.allocated, r.currency, 2)}"
+                + (f"; {format_money(r.unallocated, r.currency, 2)} could not be paid to anyone"
+                   if r.unallocated else "") + ".")
+        return table_html(self.people_frame(r), height="320px", note=note)
+
+    def _set_person_options(self) -> None:
+        staff = self.dataset.staff
+        labels = [f"{n} ({d}, {e})" for n, d, e in zip(staff["name"], staff["department"],
+                                                         staff["employee_id"], strict=True)]
+        options = sorted(zip(labels, staff["employee_id"].astype(str), strict=True))
+        with self._quiet():
+            current = self.person.value
+            self.person.options = options
+            ids = [o[1] for o in options]
+            self.person.value = current if current in ids else (ids[0] if ids else None)
+
+    def _render_person(self) -> None:
+        if self.result is None or self.person.value is None:
+            self.person_explanation.value = ""
+            return
+        text = explain_payout(self.result, self.person.value)
+        self.person_explanation.value = message_html(text, "note").replace(
+            'class="pw-note"', 'class="pw-note" style="font-size:13px; color:#1d2a33"')
+
+    def _render_heatmap(self) -> None:
+        """The heat map is drawn only when its tab is open (it is the slowest chart)."""
+        if not (self.draw_charts and self._heatmap_stale and self.tabs.selected_index == 1):
+            return
+        if self.result is None:
+            return
+        grid = gate_grid(self.result.plan, _as_period_result(self.result))
+        self.heatmap_image.value = figure_png(charts.gate_heatmap(
+            grid.revenue_attainment, grid.gop_attainment, grid.pool, grid.current,
+            {"revenue": grid.revenue_gate, "gop": grid.gop_gate}, self.result.currency))
+        self._heatmap_stale = False
+
+    # --- Monte Carlo ----------------------------------------------------------------------
+
+    def run_monte_carlo(self):
+        """Simulate the chosen scenario under the current plan and targets (on demand)."""
+        self.mc_summary.value = message_html("Running...", "note")
+        try:
+            if self.result is None:
+                raise InputError.single("cockpit", self.error or "no valid plan to simulate")
+            settings = self.settings
+            summary = scenario_bridge.simulate_settings(
+                self.dataset, settings, self.result.plan, draws=int(self.mc_draws.value),
+                seed=int(self.mc_seed.value))
+        except InputError as exc:
+            self.mc_summary.value = message_html("\n".join(str(p) for p in exc.problems))
+            return None
+        except scenario_bridge.ScenariosUnavailable as exc:
+            self.mc_summary.value = message_html(str(exc), "note")
+            return None
+        except Exception as exc:  # noqa: BLE001 - shown in the page
+            self.mc_summary.value = message_html(f"Monte Carlo failed: {exc.__class__.__name__}: {exc}")
+            return None
+        self.simulation = summary
+        cur = self.result.currency
+        m = lambda x: format_money(x, cur, 0)  # noqa: E731
+        self.mc_summary.value = message_html(
+            f"Scenario '{summary.scenario}', {summary.draws:,} draws, seed {summary.seed}: the bonus pays "
+            f"in {pct(summary.p_gates_passed)} of draws. Expected pool {m(summary.expected_pool)}; "
+            f"10% of draws below {m(summary.pool_p10)}, half below {m(summary.pool_p50)}, "
+            f"90% below {m(summary.pool_p90)}.", "ok")
+        if self.draw_charts:
+            self.mc_image.value = figure_png(charts.pool_distribution(summary.pools, cur, summary.p_gates_passed))
+        return summary
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def save_design(self, path: str | Path | None = None, overwrite: bool | None = None) -> Path:
+        """Write the current plan as a ``plan.yaml`` and check that it loads back the same.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            Default: the "Save as" box.
+        overwrite : bool, optional
+            Replace an existing file (default: the cockpit's checkbox). Without it an
+            existing file is never touched.
+
+        Raises
+        ------
+        FileExistsError
+            When the file exists and ``overwrite`` is false.
+        InputError
+            When the settings are not a valid plan, or the path is not a ``.yaml`` file.
+        """
+        if self.result is None:
+            raise InputError.single("cockpit", self.error or "no valid plan to save")
+        path = Path(self.save_path.value if path is None else path).expanduser()
+        overwrite = self.save_overwrite.value if overwrite is None else overwrite
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise InputError.single(str(path), "expected a file name ending in .yaml, like plan-design.yaml")
+        if path.exists() and not overwrite:
+            raise FileExistsError(f"{path} already exists; tick 'Replace the file if it exists' to replace it")
+        plan = self.result.plan
+        s = self.settings
+        header = (f"# Success-bonus plan saved from the cockpit on {date.today().isoformat()}.\n"
+                  f"# Designed on {s.period} ({s.scenario}) with revenue target "
+                  f"{s.revenue_target:.2f} and GOP target {s.gop_target:.2f};\n"
+                  "# the targets themselves live in targets.csv, not in the plan.\n")
+        text = header + yaml.safe_dump(plan_to_dict(plan), sort_keys=False, allow_unicode=True)
+        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        if plan_to_dict(load_plan(path)) != plan_to_dict(plan):  # pragma: no cover - a bug if so
+            raise RuntimeError(f"{path} does not load back to the plan shown")
+        return path
+
+    def _on_save(self) -> None:
+        try:
+            path = self.save_design()
+        except FileExistsError as exc:
+            self.save_status.value = message_html(str(exc))
+        except InputError as exc:
+            self.save_status.value = message_html("\n".join(str(p) for p in exc.problems))
+        except OSError as exc:
+            self.save_status.value = message_html(f"Could not write the file: {exc}")
+        else:
+            self.save_status.value = message_html(f"Saved {path.resolve()} and checked that it loads back.", "ok")
+            self.save_overwrite.value = False
+
+    # --- text for notebooks and tests -----------------------------------------------------
+
+    def summary_text(self) -> str:
+        """The headline as plain text (for notebooks' checked outputs)."""
+        if self.result is None:
+            return self.error or ""
+        r = self.result
+        lines = [f"{self.dataset.company.name}, {r.period} ({self.settings.scenario})", pool_line(r)]
+        lines += explain_pool(r)
+        return "\n".join(lines)
+
+
+def _as_period_result(r: BonusResult) -> PeriodResult:
+    """The revenue, GOP and targets of a bonus result (cogs folded into opex)."""
+    return PeriodResult(period=r.period, revenue=r.revenue, cogs=0.0, opex=round(r.revenue - r.gop, 2),
+                        revenue_target=r.revenue_target, gop_target=r.gop_target)
+
