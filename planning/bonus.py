@@ -265,16 +265,51 @@ class SharingRule:
         binary search: O((draws + people) log).
         """
         pools = np.asarray(pools, dtype=float).ravel()
+        if pools.size == 0:
+            return np.zeros_like(self.weights)
+        return self.share_sums(pools) / pools.size
+
+    def share_sums(self, pools, scales=None) -> np.ndarray:
+        """Total payout per person over many pools (a sum over pools), in one sort.
+
+        Parameters
+        ----------
+        pools : array_like
+            One pool per draw.
+        scales : array_like, optional
+            One factor k_j per pool that scales every weight and cap (a simulated pay
+            rise scales salaries, hence caps, and with ``salary`` sharing the weights).
+
+        Notes
+        -----
+        min(k w lam, k c) = k min(w lam, c), and min(w lam, k c) = k min(w lam / k, c), so
+        sharing P_j with everything scaled by k_j pays k_j x the unscaled sharing of
+        P_j / k_j. With levels lam_j = level(P_j / k_j) sorted once, person i with ratio
+        r_i = c_i / w_i receives ``w_i x sum(k_j lam_j for lam_j < r_i) + c_i x
+        sum(k_j for lam_j >= r_i)``: one binary search per person, O((draws + people) log).
+        """
+        pools = np.asarray(pools, dtype=float).ravel()
         out = np.zeros_like(self.weights)
         if pools.size == 0 or self.total_weight <= 0:
             return out
-        lam = np.sort(self.level(pools))
-        finite = np.where(np.isinf(lam), 0.0, lam)
+        if scales is None:
+            lam = np.sort(self.level(pools))
+            scale = np.ones_like(lam)
+        else:
+            scale = np.broadcast_to(np.asarray(scales, dtype=float), pools.shape)
+            lam = self.level(pools / scale)
+            order = np.argsort(lam, kind="stable")
+            lam, scale = lam[order], scale[order]
+        finite = np.where(np.isinf(lam), 0.0, lam * scale)
         prefix = np.concatenate([[0.0], np.cumsum(finite)])
+        scale_prefix = np.concatenate([[0.0], np.cumsum(scale)])
         idx = self._order
         below = np.searchsorted(lam, self._ratio, side="left")   # draws with lam < ratio
-        uncapped_sum = prefix[below]
-        out[idx] = (self.weights[idx] * uncapped_sum + self.caps[idx] * (pools.size - below)) / pools.size
+        capped_scale = scale_prefix[-1] - scale_prefix[below]
+        # Guard inf * 0: a person without a cap is never capped.
+        with np.errstate(invalid="ignore"):
+            capped = np.where(capped_scale > 0, self.caps[idx] * capped_scale, 0.0)
+        out[idx] = self.weights[idx] * prefix[below] + capped
         return out
 
 
