@@ -1,0 +1,258 @@
+"""The workbook's widgets without a kernel: set a control, check what the cockpit holds."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+import yaml
+
+from planning import (
+    InputError,
+    bonus_for_period,
+    compute_bonus,
+    format_money,
+    load_dataset,
+    load_plan,
+    period_result,
+    plan_to_dict,
+    with_overrides,
+)
+from planning.ui import ACTUALS, BonusCockpit, evaluate, pool_line, settings_from_plan
+from planning.ui.cockpit import POOL_METHOD_LABELS
+from planning.ui.model import gate_grid, plan_from_settings
+from tests.conftest import write_dataset
+
+PNG = b"\x89PNG\r\n\x1a\n"
+LABELS = ["Period", "Revenue target", "GOP target", "Revenue gate", "GOP gate", "Pool method",
+          "Pool rate", "Pool cap", "Distribution", "Individual cap", "Scenario"]
+
+
+@pytest.fixture(scope="module")
+def cockpit_sample(sample):
+    return BonusCockpit(sample, charts=False)
+
+
+@pytest.fixture
+def cockpit(sample):
+    return BonusCockpit(sample, charts=False)
+
+
+def expected(dataset, period, overrides=None, **targets):
+    plan = with_overrides(dataset.plan, overrides or {})
+    result = replace(period_result(dataset, period), **targets)
+    return compute_bonus(result, dataset.staff, dataset.period(period), plan,
+                         currency=dataset.company.currency)
+
+
+def test_controls_have_the_owner_facing_labels(cockpit_sample):
+    assert [c.description for c in cockpit_sample.controls] == [
+        "Period", "Scenario", "Revenue target", "GOP target", "Revenue gate", "GOP gate",
+        "Pool method", "Pool rate", "Pool cap", "Distribution", "Individual cap"]
+    assert sorted(LABELS) == sorted(c.description for c in cockpit_sample.controls)
+
+
+def test_opens_on_the_latest_period_under_the_plan_as_written(cockpit_sample, sample):
+    latest = str(sample.reportable_periods[-1])
+    assert cockpit_sample.period.value == latest
+    assert cockpit_sample.error is None
+    engine = bonus_for_period(sample, latest)
+    assert cockpit_sample.result.pool == engine.pool == 45000.0  # the sample's cap binds in 2026Q4
+    assert cockpit_sample.result.allocations["payout"].tolist() == engine.allocations["payout"].tolist()
+    assert f"Bonus pool: {format_money(engine.pool, 'AUD', 2)}" in cockpit_sample.headline.value
+
+
+def test_gop_gate_and_pool_rate_recompute_through_the_engine(cockpit, sample):
+    cockpit.gop_gate.value = 0.95
+    assert cockpit.result.plan.gates.gop == 0.95
+    cockpit.pool_rate.value = 0.25
+    engine = expected(sample, "2026Q4", {"gates.gop": 0.95, "pool.rate": 0.25})
+    assert cockpit.result.pool == engine.pool == 43417.95
+    assert pool_line(cockpit.result) == "Bonus pool: AUD 43,417.95"
+    assert "Bonus pool: AUD 43,417.95" in cockpit.headline.value
+    # a GOP gate above this quarter's 136% attainment: the gate is missed and nothing is paid
+    cockpit.gop_gate.value = 1.4
+    assert not cockpit.result.gates_passed and cockpit.result.pool == 0
+    assert "Missed by 3.6 pts" in cockpit.headline.value
+    assert cockpit.result.allocations["payout"].sum() == 0
+
+
+def test_a_lower_gop_gate_pays_on_gop_share_in_a_quarter_below_target(cockpit, sample):
+    cockpit.period.value = "2026Q2"  # revenue 98%, GOP 93% of target
+    assert cockpit.result.pool == 0 and not cockpit.result.gates_passed
+    cockpit.pool_method.value = "gop_share"
+    cockpit.pool_rate.value = 0.02
+    cockpit.gop_gate.value = 0.9
+    engine = expected(sample, "2026Q2", {"gates.gop": 0.9, "pool.method": "gop_share", "pool.rate": 0.02})
+    assert cockpit.result.gates_passed and cockpit.result.pool == engine.pool == 0.0  # self-funding
+    cockpit.reset()
+    assert cockpit.result.plan == plan_from_settings(sample.plan, settings_from_plan(sample, "2026Q2"))
+
+
+def test_period_change_brings_that_periods_targets(cockpit, sample):
+    cockpit.period.value = "2025Q1"
+    row = sample.targets.set_index("period").loc["2025Q1"]
+    assert cockpit.revenue_target.value == row["revenue_target"]
+    assert cockpit.gop_target.value == row["gop_target"]
+    assert cockpit.result.pool == bonus_for_period(sample, "2025Q1").pool == 7150.65
+
+
+def test_target_overrides_change_attainment_not_actuals(cockpit, sample):
+    cockpit.gop_target.value = 600000
+    engine = expected(sample, "2026Q4", gop_target=600000.0)
+    assert cockpit.result.gop == period_result(sample, "2026Q4").gop
+    assert cockpit.result.gop_target == 600000.0
+    assert cockpit.result.pool == engine.pool
+    cockpit.revenue_target.value = 5_100_000  # revenue now 93% of target: the revenue gate fails
+    assert [g.metric for g in cockpit.result.failed_gates] == ["revenue"]
+
+
+def test_zero_means_no_gate_and_no_cap(cockpit, sample):
+    cockpit.revenue_gate.value = 0
+    cockpit.pool_cap.value = 0
+    cockpit.individual_cap.value = 0
+    plan = cockpit.result.plan
+    assert plan.gates.revenue is None and plan.pool.cap is None
+    assert plan.distribution.individual_cap is None
+    assert [g.metric for g in cockpit.result.gates] == ["gop"]
+    assert cockpit.result.pool == expected(sample, "2026Q4", {
+        "gates.revenue": None, "pool.cap": None, "distribution.individual_cap": None}).pool == 52101.54
+
+
+def test_distribution_and_individual_cap(cockpit, sample):
+    cockpit.distribution.value = "equal"
+    cockpit.individual_cap.value = 0.05
+    engine = expected(sample, "2026Q4", {"distribution.method": "equal",
+                                        "distribution.individual_cap": 0.05})
+    assert cockpit.result.allocations["payout"].tolist() == engine.allocations["payout"].tolist()
+    assert round(cockpit.result.allocated + cockpit.result.unallocated, 2) == cockpit.result.pool
+
+
+def test_payout_curve_disables_the_rate(cockpit):
+    cockpit.pool_method.value = "payout_curve"
+    assert cockpit.pool_rate.disabled
+    assert cockpit.result.plan.pool.method == "payout_curve"
+    cockpit.pool_method.value = "excess_gop_share"
+    assert not cockpit.pool_rate.disabled
+    assert set(POOL_METHOD_LABELS) == {v for _, v in cockpit.pool_method.options}
+
+
+def test_invalid_settings_show_an_error_in_the_page_then_recover(tiny):
+    cockpit = BonusCockpit(tiny, charts=False)  # the tiny plan has no points
+    cockpit.distribution.value = "points"
+    assert cockpit.result is None
+    assert "distribution.points" in cockpit.error
+    assert "pw-error" in cockpit.headline.value and "distribution.points" in cockpit.headline.value
+    cockpit.distribution.value = "salary"
+    assert cockpit.error is None and cockpit.result is not None
+    cockpit.gop_target.value = 0
+    assert cockpit.result is None and "targets must be above 0" in cockpit.headline.value
+
+
+def test_names_are_escaped_everywhere(tmp_path):
+    evil = "<img src=x onerror=alert(1)>"
+    folder = write_dataset(tmp_path / "evil", {
+        "company.yaml": f"name: '{evil}'\ncurrency: EUR\n",
+        "staff.csv": ("employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
+                      f'A1,"{evil}",Sales,Manager,100000,1,2020-01-01,,true\n'
+                      f'A2,Bob,"{evil}",Associate,50000,1,2020-01-01,,true\n'),
+    })
+    cockpit = BonusCockpit(load_dataset(folder), period="2026Q1", charts=False)
+    cockpit.person.value = "A1"
+    pages = [cockpit.headline.value, cockpit.people_table.value, cockpit.person_explanation.value,
+             cockpit.widget.children[0].value]
+    for text in pages:
+        assert "<img" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in cockpit.people_table.value
+    assert "&lt;img" in cockpit.person_explanation.value and "&lt;img" in cockpit.widget.children[0].value
+
+
+def test_person_explanation_follows_the_picker(cockpit, sample):
+    eligible = cockpit.result.allocations.query("eligible").iloc[0]
+    cockpit.person.value = eligible["employee_id"]
+    assert format_money(eligible["payout"], "AUD", 2) in cockpit.person_explanation.value
+    left = sample.staff[sample.staff["bonus_eligible"] == False].iloc[0]  # noqa: E712
+    cockpit.person.value = left["employee_id"]
+    assert "receives nothing: not bonus-eligible" in cockpit.person_explanation.value
+
+
+def test_people_table_lists_everyone_biggest_payout_first(cockpit, sample):
+    frame = cockpit.people_frame(cockpit.result)
+    assert len(frame) == len(sample.staff)
+    payouts = [float(p.replace(",", "")) for p in frame["Payout"]]
+    assert payouts == sorted(payouts, reverse=True)
+    assert "Payouts add up to AUD 45,000.00." in cockpit.people_table.value
+
+
+def test_save_design_round_trips_and_never_overwrites_silently(cockpit, tmp_path):
+    cockpit.gop_gate.value = 0.95
+    cockpit.pool_rate.value = 0.2
+    cockpit.individual_cap.value = 0
+    path = cockpit.save_design(tmp_path / "plan-design.yaml")
+    saved = load_plan(path)
+    assert plan_to_dict(saved) == plan_to_dict(cockpit.result.plan)
+    assert saved.gates.gop == 0.95 and saved.pool.rate == 0.2 and saved.distribution.individual_cap is None
+    assert yaml.safe_load(path.read_text())["gates"] == {"revenue": 0.95, "gop": 0.95}
+
+    before = path.read_bytes()
+    cockpit.pool_rate.value = 0.1
+    with pytest.raises(FileExistsError):
+        cockpit.save_design(path)
+    assert path.read_bytes() == before
+    # the button asks first, then replaces once the box is ticked
+    cockpit.save_path.value = str(path)
+    cockpit.save_button.click()
+    assert "already exists" in cockpit.save_status.value and path.read_bytes() == before
+    cockpit.save_overwrite.value = True
+    cockpit.save_button.click()
+    assert "Saved" in cockpit.save_status.value and load_plan(path).pool.rate == 0.1
+    assert cockpit.save_overwrite.value is False  # asks again next time
+    with pytest.raises(InputError):
+        cockpit.save_design(tmp_path / "plan.txt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan-design.yaml"]  # no temp files left
+
+
+def test_saved_design_runs_the_same_bonus(cockpit, sample, tmp_path):
+    cockpit.pool_method.value = "gop_share"
+    cockpit.pool_rate.value = 0.05
+    path = cockpit.save_design(tmp_path / "design.yaml")
+    assert bonus_for_period(sample, "2026Q4", load_plan(path)).pool == cockpit.result.pool
+
+
+def test_charts_and_heat_map_are_drawn_lazily(sample):
+    cockpit = BonusCockpit(sample, period="2026Q1")
+    assert bytes(cockpit.waterfall_image.value).startswith(PNG)
+    assert bytes(cockpit.department_image.value).startswith(PNG)
+    assert bytes(cockpit.heatmap_image.value) == b""  # its tab is closed
+    cockpit.tabs.selected_index = 1
+    first = bytes(cockpit.heatmap_image.value)
+    assert first.startswith(PNG)
+    cockpit.gop_gate.value = 1.2  # the open tab is redrawn
+    assert bytes(cockpit.heatmap_image.value).startswith(PNG)
+    assert bytes(cockpit.heatmap_image.value) != first
+
+
+def test_gate_grid_matches_the_engine_point_by_point(sample):
+    plan = sample.plan
+    result = period_result(sample, "2026Q1")
+    grid = gate_grid(plan, result, steps=5)
+    for i, ga in enumerate(grid.gop_attainment):
+        for j, ra in enumerate(grid.revenue_attainment):
+            point = replace(result, revenue=ra * result.revenue_target, cogs=0.0,
+                            opex=ra * result.revenue_target - ga * result.gop_target)
+            engine = compute_bonus(point, sample.staff, sample.period("2026Q1"), plan)
+            assert grid.pool[i, j] == pytest.approx(engine.pool, abs=0.011)
+    assert grid.current == pytest.approx((result.revenue_attainment, result.gop_attainment))
+
+
+def test_monte_carlo_without_scenarios_says_so_in_the_page(tiny):
+    cockpit = BonusCockpit(tiny, charts=False)
+    assert cockpit.scenario.options == (ACTUALS,)
+    assert cockpit.run_monte_carlo() is None and cockpit.simulation is None
+    assert "no scenarios.yaml" in cockpit.mc_summary.value
+
+
+def test_evaluate_is_the_engine(sample):
+    settings = replace(settings_from_plan(sample, "2025Q2"), gop_gate=1.1, pool_rate=0.4)
+    result = evaluate(sample, settings)
+    assert result.pool == expected(sample, "2025Q2", {"gates.gop": 1.1, "pool.rate": 0.4}).pool
