@@ -115,6 +115,48 @@ def cmd_bonus(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    import time
+
+    from planning.reports import (
+        DEFAULT_DRAWS,
+        DEFAULT_SEED,
+        ReportError,
+        plan_reports,
+        render_reports,
+    )
+
+    periods = None if args.all else [args.period]
+    audiences = [args.audience] if args.audience else (["owner", "staff"] if args.all else ["owner"])
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    draws = DEFAULT_DRAWS if args.draws is None else args.draws
+    jobs = plan_reports(args.data, periods, audiences, args.plan, seed, draws)  # validate first
+    started = time.perf_counter()
+    try:
+        paths = render_reports(jobs, args.out, workers=args.jobs, progress=args.all and not args.quiet)
+    except ReportError as exc:
+        for key, reason in exc.failures.items():
+            print(f"error: report {key}: {reason}", file=sys.stderr)
+        print(f"index: {Path(args.out) / 'index.html'}", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    for path in paths:
+        print(path)
+    quarters = len({job.period for job in jobs})
+    print(f"{len(paths)} report{'s' if len(paths) != 1 else ''} for {quarters} quarter{'s' if quarters != 1 else ''} "
+          f"in {seconds:.1f} s; open {Path(args.out) / 'index.html'}", file=sys.stderr)
+    return 0
+
+
+def cmd_statements(args) -> int:
+    from planning.statements import write_statements
+
+    paths = write_statements(args.data, args.period, args.out, args.plan)
+    print(f"{len(paths) - 1} personal statements in {paths[-1].parent}/ (list: {paths[-1]}). "
+          "They are confidential: send each file only to its person.")
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------
 
 
@@ -145,6 +187,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="write to this file instead of stdout (only on success)")
     p.add_argument("--xlsx", help="also write a workbook (summary and people sheets) for the bookkeeper")
     p.set_defaults(func=cmd_bonus)
+
+    p = sub.add_parser("report", help="render quarterly reports (HTML) for the owner and for all staff")
+    _data_arg(p)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--period", help="one quarter like 2026Q3")
+    which.add_argument("--all", action="store_true",
+                       help="every quarter with actuals and targets, both audiences unless --audience")
+    p.add_argument("--audience", choices=["owner", "staff"],
+                   help="owner (every payout) or staff (company figures only); default owner, or both with --all")
+    p.add_argument("--out", default="reports", type=Path, help="output folder (default: reports)")
+    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    p.add_argument("--seed", type=int, help="seed for the Monte Carlo outlook (default 20260101)")
+    p.add_argument("--draws", type=int, help="Monte Carlo draws (default 2000)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers for --all (default: CPU count)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("statements", help="one confidential HTML bonus statement per eligible person")
+    _data_arg(p)
+    p.add_argument("--period", required=True, help="fiscal quarter like 2026Q3")
+    p.add_argument("--out", default="reports/statements", type=Path,
+                   help="output folder; pages go to OUT/<period>/ (default: reports/statements)")
+    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    p.set_defaults(func=cmd_statements)
 
     return parser
 
