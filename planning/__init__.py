@@ -21,12 +21,58 @@ from planning.errors import InputError, Problem
 from planning.financials import PeriodResult, department_pnl, period_result, pnl_table
 from planning.funnel import campaign_metrics, funnel_by_period
 from planning.money import format_money, largest_remainder, round_cents
+from planning.montecarlo import (
+    MonteCarloResult,
+    gate_for_probability,
+    rate_for_expected_cost,
+    simulate,
+)
 from planning.periods import Period, parse_period
 from planning.plan import Plan, load_plan, parse_plan, plan_to_dict, with_overrides
+from planning.scenarios import (
+    DRIVERS,
+    GoalSeekResult,
+    Scenario,
+    ScenarioResult,
+    ScenarioSet,
+    compare_scenarios,
+    default_scenarios,
+    driver_table,
+    leads_needed,
+    lift_needed,
+    parse_scenarios,
+    pool_heatmap,
+    revenue_needed,
+    run_scenario,
+    scenario_set,
+    sensitivity,
+    sweep,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DRIVERS",
+    "GoalSeekResult",
+    "MonteCarloResult",
+    "Scenario",
+    "ScenarioResult",
+    "ScenarioSet",
+    "compare_scenarios",
+    "default_scenarios",
+    "driver_table",
+    "gate_for_probability",
+    "leads_needed",
+    "lift_needed",
+    "parse_scenarios",
+    "pool_heatmap",
+    "rate_for_expected_cost",
+    "revenue_needed",
+    "run_scenario",
+    "scenario_set",
+    "sensitivity",
+    "simulate",
+    "sweep",
     "BonusResult",
     "Company",
     "Dataset",
