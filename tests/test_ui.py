@@ -256,3 +256,79 @@ def test_evaluate_is_the_engine(sample):
     settings = replace(settings_from_plan(sample, "2025Q2"), gop_gate=1.1, pool_rate=0.4)
     result = evaluate(sample, settings)
     assert result.pool == expected(sample, "2025Q2", {"gates.gop": 1.1, "pool.rate": 0.4}).pool
+
+
+SCENARIOS = """\
+scenarios:
+  base:
+    description: the quarter as it was, with the usual uncertainty
+    uncertainty:
+      leads: {dist: norm, loc: 0, scale: 0.15}
+      other_revenue: {dist: norm, loc: 0, scale: 0.06}
+      gross_margin: {dist: norm, loc: 0, scale: 0.01}
+  stretch:
+    description: twenty per cent more leads and a leaner pool
+    drivers: {leads: 0.2}
+    plan: {pool: {rate: 0.25}}
+"""
+
+
+@pytest.fixture(scope="module")
+def with_scenarios(tmp_path_factory):
+    import shutil
+
+    from tests.conftest import SAMPLE
+
+    folder = tmp_path_factory.mktemp("scen") / "data"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("*.xlsx", "scenarios.yaml"))
+    (folder / "scenarios.yaml").write_text(SCENARIOS, encoding="utf-8")
+    return load_dataset(folder)
+
+
+def test_scenario_picker_projects_through_the_scenario_engine(with_scenarios):
+    from planning.scenarios import run_scenario
+
+    ds = with_scenarios
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    assert cockpit.scenario.options == (ACTUALS, "base", "stretch")
+    cockpit.scenario.value = "stretch"
+    assert cockpit.pool_rate.value == 0.25  # the scenario's plan override is loaded
+    engine = run_scenario(ds, "2026Q1", "stretch")
+    assert cockpit.result.revenue == engine.revenue > period_result(ds, "2026Q1").revenue
+    assert cockpit.result.pool == engine.pool
+    assert "Scenario &#x27;stretch&#x27;: projected figures" in cockpit.headline.value
+    cockpit.gop_gate.value = 1.2
+    engine = run_scenario(ds, "2026Q1", "stretch", with_overrides(ds.plan, {"gates.gop": 1.2}))
+    assert cockpit.result.pool == engine.pool and cockpit.result.gates == engine.gates
+    cockpit.reset()
+    assert cockpit.scenario.value == ACTUALS and cockpit.pool_rate.value == 0.3
+    assert cockpit.result.pool == bonus_for_period(ds, "2026Q1").pool
+
+
+def test_monte_carlo_runs_on_demand_with_the_cockpits_plan_and_targets(with_scenarios):
+    from planning.montecarlo import simulate
+
+    ds = with_scenarios
+    cockpit = BonusCockpit(ds, period="2026Q3", charts=False)
+    assert cockpit.simulation is None  # nothing heavy until asked
+    cockpit.gop_target.value = 440000
+    cockpit.pool_rate.value = 0.2
+    cockpit.mc_draws.value = 3000
+    cockpit.mc_seed.value = 7
+    cockpit.mc_button.click()
+    sim = cockpit.simulation
+    reference = simulate(
+        load_dataset_with_target(ds, "2026Q3", gop_target=440000.0), "2026Q3", "base", draws=3000,
+        seed=7, plan=with_overrides(ds.plan, {"pool.rate": 0.2}))
+    assert (sim.draws, sim.seed) == (3000, 7)
+    assert sim.p_gates_passed == reference.p_gates_passed and sim.expected_pool == reference.expected_pool
+    assert 0 < sim.p_pays < 1
+    assert f"bonus pays in {sim.p_pays * 100:.1f}%" in cockpit.mc_summary.value
+    cockpit.pool_rate.value = 0.3  # a new setting makes the old simulation stale
+    assert cockpit.simulation is None and cockpit.mc_summary.value == ""
+
+
+def load_dataset_with_target(ds, period, gop_target):
+    targets = ds.targets.copy()
+    targets.loc[targets["period"] == period, "gop_target"] = gop_target
+    return replace(ds, targets=targets)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -115,6 +116,7 @@ class BonusCockpit:
         self.settings: CockpitSettings | None = None
         self._quiet_depth = 0
         self._heatmap_stale = True
+        self._models: dict[tuple[str, str], object] = {}
         start = str(dataset.require_period(period)) if period else str(dataset.reportable_periods[-1])
         initial = settings_from_plan(dataset, start, self.base_plan)
         self._build_controls(initial, design_path)
@@ -219,8 +221,10 @@ class BonusCockpit:
 
     def _wire(self) -> None:
         for control in self.controls:
-            control.observe(self._on_control, names="value")
+            if control not in (self.period, self.scenario):
+                control.observe(self._on_control, names="value")
         self.period.observe(self._on_period, names="value")
+        self.scenario.observe(self._on_scenario, names="value")
         self.pool_method.observe(self._on_method, names="value")
         self.person.observe(lambda _change: self._render_person(), names="value")
         self.tabs.observe(lambda _change: self._render_heatmap(), names="selected_index")
@@ -244,24 +248,44 @@ class BonusCockpit:
         if not self._quiet_depth:
             self.refresh()
 
-    def _on_period(self, change) -> None:
-        """A new period brings its own targets."""
-        targets = self.dataset.targets.set_index("period").loc[change["new"]]
-        with self._quiet():
-            self.revenue_target.value = float(targets["revenue_target"])
-            self.gop_target.value = float(targets["gop_target"])
+    def _on_period(self, _change) -> None:
+        """A new period brings its own targets (the scenario's, when one is picked)."""
+        self._load_setup(keep_plan=True)
         self._set_person_options()
+        self.refresh()
+
+    def _on_scenario(self, _change) -> None:
+        """Picking a scenario loads its plan overrides and targets; Actuals the plan's."""
+        self._load_setup(keep_plan=False)
         self.refresh()
 
     def _on_method(self, change) -> None:
         self.pool_rate.disabled = change["new"] == "payout_curve"
 
     def reset(self) -> None:
-        """Put every control back to the plan and the period's own targets."""
-        s = settings_from_plan(self.dataset, self.period.value, self.base_plan)
+        """Put every control back to the plan and the period's own targets (on actuals)."""
+        with self._quiet():
+            self.scenario.value = ACTUALS
+        self._load_setup(keep_plan=False)
+        self.refresh()
+
+    def _load_setup(self, keep_plan: bool) -> None:
+        """Set the targets (and unless ``keep_plan`` the plan controls) for the period and scenario."""
+        period, scenario = self.period.value, self.scenario.value
+        try:
+            if scenario == ACTUALS:
+                s = settings_from_plan(self.dataset, period, self.base_plan)
+            else:
+                model = self._model(period, scenario)
+                s = replace(settings_from_plan(self.dataset, period, model.plan, scenario),
+                            revenue_target=model.revenue_target, gop_target=model.gop_target)
+        except InputError:
+            return  # compute() shows what is wrong with this scenario
         with self._quiet():
             self.revenue_target.value = s.revenue_target
             self.gop_target.value = s.gop_target
+            if keep_plan:
+                return
             self.revenue_gate.value = s.revenue_gate or 0.0
             self.gop_gate.value = s.gop_gate or 0.0
             self.pool_method.value = s.pool_method
@@ -269,8 +293,14 @@ class BonusCockpit:
             self.pool_cap.value = s.pool_cap or 0.0
             self.distribution.value = s.distribution
             self.individual_cap.value = s.individual_cap or 0.0
-            self.scenario.value = ACTUALS
-        self.refresh()
+
+    def _model(self, period: str, scenario: str):
+        """The scenario engine's model of (period, scenario), built once per pair."""
+        key = (period, scenario)
+        if key not in self._models:
+            self._models[key] = scenario_bridge.scenario_model(self.dataset, period, scenario,
+                                                               self.base_plan)
+        return self._models[key]
 
     def current_settings(self) -> CockpitSettings:
         """The settings the controls show (0 on a gate or cap means none)."""
@@ -296,8 +326,14 @@ class BonusCockpit:
             if settings.revenue_target <= 0 or settings.gop_target <= 0:
                 raise InputError.single("cockpit", "targets must be above 0", column=(
                     "Revenue target" if settings.revenue_target <= 0 else "GOP target"))
-            projected = self.scenario_result(settings)
-            self.result = evaluate(self.dataset, settings, self.base_plan, projected)
+            if settings.scenario == ACTUALS:
+                self.result = evaluate(self.dataset, settings, self.base_plan)
+            else:
+                model = self._model(settings.period, settings.scenario)
+                projected = scenario_bridge.projected_result(model, settings.revenue_target,
+                                                             settings.gop_target)
+                self.result = evaluate(self.dataset, settings, self.base_plan, projected,
+                                       salary_factor=model.salary_factor)
             self.error = None
         except InputError as exc:
             self.result = None
@@ -305,13 +341,6 @@ class BonusCockpit:
                 f"- {p.column or p.file}: {p.message}" for p in exc.problems)
         self._heatmap_stale = True
         return self.result
-
-    def scenario_result(self, settings: CockpitSettings) -> PeriodResult | None:
-        """The chosen scenario's projected result (None for actuals)."""
-        if settings.scenario == ACTUALS:
-            return None
-        return scenario_bridge.projected_result(self.dataset, settings.period, settings.scenario,
-                                                self.base_plan)
 
     def refresh(self) -> None:
         """Recompute and redraw everything visible; errors are shown in the page."""
@@ -447,13 +476,16 @@ class BonusCockpit:
         self.simulation = summary
         cur = self.result.currency
         m = lambda x: format_money(x, cur, 0)  # noqa: E731
+        source = "the quarter's actuals with the base scenario's uncertainty" if (
+            self.settings.scenario == ACTUALS) else f"scenario '{summary.scenario}'"
         self.mc_summary.value = message_html(
-            f"Scenario '{summary.scenario}', {summary.draws:,} draws, seed {summary.seed}: the bonus pays "
-            f"in {pct(summary.p_gates_passed)} of draws. Expected pool {m(summary.expected_pool)}; "
-            f"10% of draws below {m(summary.pool_p10)}, half below {m(summary.pool_p50)}, "
-            f"90% below {m(summary.pool_p90)}.", "ok")
+            f"{summary.draws:,} possible quarters from {source} (seed {summary.seed}): both gates "
+            f"pass in {pct(summary.p_gates_passed)} of them and the bonus pays in {pct(summary.p_pays)}. "
+            f"Expected pool {m(summary.expected_pool)}, expected cost {m(summary.expected_cost)}. "
+            f"Pool: 10% of draws at or below {m(summary.pool_p10)}, half at or below "
+            f"{m(summary.pool_p50)}, 90% at or below {m(summary.pool_p90)}.", "ok")
         if self.draw_charts:
-            self.mc_image.value = figure_png(charts.pool_distribution(summary.pools, cur, summary.p_gates_passed))
+            self.mc_image.value = figure_png(charts.pool_distribution(summary.pools, cur, summary.p_pays))
         return summary
 
     # --- saving ---------------------------------------------------------------------------

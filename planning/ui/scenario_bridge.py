@@ -1,103 +1,76 @@
 """The workbook's one doorway to :mod:`planning.scenarios` and :mod:`planning.montecarlo`.
 
-The cockpit, the marketing what-if and the target-setting notebook ask three things of the
-scenario engine: the scenario names of a dataset, a scenario's projected period result,
-and a seeded Monte Carlo of a scenario under a plan and targets. Keeping those calls here
-means the widgets never depend on the engine's internals.
+The cockpit shows a scenario the way it shows actuals: the scenario engine projects the
+quarter (:func:`planning.scenarios.build_model` + :func:`~planning.scenarios.project_arrays`),
+then the cockpit's own plan and targets judge it, so moving a control after picking a
+scenario works exactly as it does on actuals. The Monte Carlo runs the same model with the
+cockpit's plan and targets put in (:func:`planning.montecarlo.simulate_model`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
-import numpy as np
-import pandas as pd
+from dataclasses import replace
 
 from planning.dataset import Dataset
 from planning.financials import PeriodResult
+from planning.montecarlo import MonteCarloResult, simulate_model
 from planning.plan import Plan
+from planning.scenarios import ScenarioModel, build_model, project_arrays
 from planning.ui.model import ACTUALS, CockpitSettings
 
 __all__ = [
     "ScenariosUnavailable",
-    "MonteCarloSummary",
     "scenario_names",
+    "scenario_model",
     "projected_result",
-    "dataset_with_targets",
     "simulate_settings",
 ]
 
 
 class ScenariosUnavailable(RuntimeError):
-    """The dataset has no ``scenarios.yaml`` (or the scenario engine is not installed)."""
+    """The dataset has no ``scenarios.yaml``, so there is no uncertainty to simulate."""
 
 
 def scenario_names(dataset: Dataset) -> list[str]:
-    """Names from the dataset's ``scenarios.yaml``, in file order (empty without one)."""
-    scenarios = getattr(dataset, "scenarios", None)
-    return [] if scenarios is None else [str(n) for n in scenarios.names]
+    """Names from the dataset's ``scenarios.yaml`` in file order (``base`` first); [] without one."""
+    return [] if dataset.scenarios is None else [str(n) for n in dataset.scenarios.names]
 
 
-def _engine():
-    try:
-        from planning import montecarlo, scenarios
-    except ImportError as exc:  # pragma: no cover - only while the engine is being built
-        raise ScenariosUnavailable(f"the scenario engine is not available ({exc})") from None
-    return scenarios, montecarlo
+def scenario_model(dataset: Dataset, period: str, scenario: str, plan: Plan) -> ScenarioModel:
+    """The scenario engine's model of ``period``; "Actuals" uses the ``base`` scenario."""
+    return build_model(dataset, period, "base" if scenario == ACTUALS else scenario, plan)
 
 
-def projected_result(dataset: Dataset, period: str, scenario: str, plan: Plan) -> PeriodResult:
-    """The period result a named scenario projects (revenue, cogs, opex and targets)."""
-    scenarios, _ = _engine()
-    outcome = scenarios.run_scenario(dataset, period, scenario, plan)
-    return outcome.period_result
+def projected_result(model: ScenarioModel, revenue_target: float, gop_target: float) -> PeriodResult:
+    """The quarter the model projects, judged against the given targets.
 
-
-def dataset_with_targets(dataset: Dataset, period: str, revenue_target: float,
-                         gop_target: float) -> Dataset:
-    """A copy of ``dataset`` whose ``period`` has these targets (the cockpit's, a proposal's)."""
-    targets = dataset.targets.copy()
-    mask = targets["period"] == str(period)
-    if mask.any():
-        targets.loc[mask, ["revenue_target", "gop_target"]] = [float(revenue_target), float(gop_target)]
-    else:
-        row = pd.DataFrame({"period": [str(period)], "revenue_target": [float(revenue_target)],
-                            "gop_target": [float(gop_target)]})
-        targets = pd.concat([targets, row], ignore_index=True)
-    return replace(dataset, targets=targets)
-
-
-@dataclass(frozen=True)
-class MonteCarloSummary:
-    """What the Monte Carlo panel shows (amounts in currency units)."""
-
-    scenario: str
-    draws: int
-    seed: int
-    p_gates_passed: float
-    expected_pool: float
-    pool_p10: float
-    pool_p50: float
-    pool_p90: float
-    pools: np.ndarray
+    Notes
+    -----
+    revenue, cogs and opex are :func:`planning.scenarios.project_arrays` of the model's
+    baseline and driver changes (whole cents); only the targets are the caller's.
+    """
+    figures = project_arrays(model.baseline, model.drivers)
+    return PeriodResult(period=str(model.period), revenue=float(figures["revenue"]),
+                        cogs=float(figures["cogs"]), opex=float(figures["opex"]),
+                        revenue_target=float(revenue_target), gop_target=float(gop_target))
 
 
 def simulate_settings(dataset: Dataset, settings: CockpitSettings, plan: Plan, draws: int,
-                      seed: int) -> MonteCarloSummary:
-    """Monte Carlo of the cockpit's scenario under its plan and targets.
+                      seed: int) -> MonteCarloResult:
+    """Monte Carlo of the cockpit's scenario under the cockpit's plan and targets.
 
-    With "Actuals" chosen, the first scenario of ``scenarios.yaml`` supplies the
-    uncertainty. Raises :class:`ScenariosUnavailable` without scenarios.
+    With "Actuals" chosen, the ``base`` scenario's uncertainty is drawn around the quarter.
+
+    Raises
+    ------
+    ScenariosUnavailable
+        Without a ``scenarios.yaml`` (nothing is uncertain, so there is nothing to draw).
     """
-    names = scenario_names(dataset)
-    if not names:
+    if dataset.scenarios is None:
         raise ScenariosUnavailable(
             "This dataset has no scenarios.yaml, so there is no uncertainty to simulate. "
             "Add one (see docs/scenarios.md) to see how likely the bonus is to pay.")
-    _, montecarlo = _engine()
-    scenario = names[0] if settings.scenario == ACTUALS else settings.scenario
-    data = dataset_with_targets(dataset, settings.period, settings.revenue_target, settings.gop_target)
-    sim = montecarlo.simulate(data, settings.period, scenario, draws=draws, seed=seed, plan=plan)
-    return MonteCarloSummary(scenario, int(draws), int(seed), float(sim.p_gates_passed),
-                             float(sim.expected_pool), float(sim.pool_p10), float(sim.pool_p50),
-                             float(sim.pool_p90), np.asarray(sim.pools, dtype=float))
+    model = scenario_model(dataset, settings.period, settings.scenario, plan)
+    model = replace(model, plan=plan, revenue_target=float(settings.revenue_target),
+                    gop_target=float(settings.gop_target))
+    return simulate_model(model, draws=int(draws), seed=int(seed))
