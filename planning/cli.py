@@ -157,6 +157,77 @@ def cmd_statements(args) -> int:
     return 0
 
 
+def cmd_scenario(args) -> int:
+    from planning.bonus import explain_pool
+    from planning.money import format_money
+    from planning.scenarios import driver_table, run_scenario, scenario_set
+
+    dataset, plan = _load(args)
+    result = run_scenario(dataset, args.period, args.name, plan)
+    if args.json:
+        _print_json(result.to_dict(), args.output)
+        return 0
+    cur = result.currency
+    scenario = scenario_set(dataset).get(args.name)
+    lines = [f"{dataset.company.name}: scenario {scenario.name!r} for {result.period}"
+             + (f" ({scenario.description})" if scenario.description else ""),
+             f"  projected from the actuals of {result.base_period}", ""]
+    table = driver_table(dataset, args.period, args.name, plan)
+    for line, row in table.iterrows():
+        rate = line in ("lead_to_win", "gross_margin")
+        count = line == "leads"
+        fmt = ((lambda x: f"{x:.2%}") if rate else (lambda x: f"{x:,.1f}") if count
+               else (lambda x: format_money(x, cur, 2)))
+        change = ""
+        if row["change"] == row["change"] and row["change"]:   # a driver this scenario changes
+            change = f"   ({row['change'] * 100:+.2f} points)" if rate else f"   ({row['change']:+.1%})"
+        lines.append(f"  {line.replace('_', ' '):<18}{fmt(row['base']):>22} -> {fmt(row['scenario']):>22}{change}")
+    lines.append("")
+    lines += ["  " + s for s in explain_pool(result)]
+    by_department = result.by_department()
+    if result.allocated:
+        lines += ["", "  Payouts by department:"]
+        lines += [f"    {dept:<16}{format_money(row.payout, cur, 2):>18}  ({int(row.eligible)} eligible)"
+                  for dept, row in by_department.iterrows()]
+    lines.append(f"  GOP after the bonus: {format_money(result.gop_after_bonus, cur, 2)}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def cmd_simulate(args) -> int:
+    from planning.money import format_money
+    from planning.montecarlo import simulate
+
+    dataset, plan = _load(args)
+    result = simulate(dataset, args.period, args.scenario, draws=args.draws, seed=args.seed,
+                      plan=plan, progress=args.progress)
+    if args.json:
+        _print_json(result.to_dict(), args.output)
+        return 0
+    m = lambda x: format_money(x, result.currency, 2)  # noqa: E731
+    lines = [
+        f"{dataset.company.name}: Monte Carlo of scenario {result.scenario!r} for {result.period}",
+        f"  {result.draws:,} draws, seed {result.seed}, projected from the actuals of {result.base_period}",
+        "",
+        f"  Revenue gate passes     {result.p_revenue_gate:8.1%}",
+        f"  GOP gate passes         {result.p_gop_gate:8.1%}",
+        f"  Both gates pass         {result.p_gates_passed:8.1%}",
+        f"  The bonus pays          {result.p_pays:8.1%}",
+        f"  Stays self-funding      {result.p_self_funding:8.1%}",
+        "",
+        f"  Expected pool           {m(result.expected_pool):>20}",
+        f"  Expected bonus cost     {m(result.expected_cost):>20}",
+        f"  Pool P10 / P50 / P90    {m(result.pool_p10)} / {m(result.pool_p50)} / {m(result.pool_p90)}",
+        f"  Expected GOP            {m(result.expected_gop):>20}",
+        f"  Expected GOP after bonus{m(result.expected_gop_after_bonus):>20}",
+        "",
+        "  Expected payout by department:",
+    ]
+    lines += [f"    {dept:<16}{m(value):>20}" for dept, value in result.expected_payout_by_department.items()]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------
 
 
@@ -211,6 +282,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output folder; pages go to OUT/<period>/ (default: reports/statements)")
     p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
     p.set_defaults(func=cmd_statements)
+
+    p = sub.add_parser("scenario", help="a what-if scenario's projected quarter and bonus (scenarios.yaml)")
+    _data_arg(p)
+    p.add_argument("--period", required=True, help="the quarter being planned, like 2027Q1")
+    p.add_argument("--name", default="base", help="the scenario's name in scenarios.yaml (default: base)")
+    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    p.add_argument("--json", action="store_true", help="print one JSON object (the keys of bonus --json)")
+    p.add_argument("--output", help="with --json: write to this file instead of stdout")
+    p.set_defaults(func=cmd_scenario)
+
+    p = sub.add_parser("simulate", help="Monte Carlo: how likely the bonus pays and how big it is")
+    _data_arg(p)
+    p.add_argument("--period", required=True, help="the quarter being planned, like 2027Q1")
+    p.add_argument("--scenario", default="base", help="scenario in scenarios.yaml (default: base)")
+    p.add_argument("--draws", type=int, default=10_000, help="number of draws (default 10000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same numbers (default 0)")
+    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--output", help="with --json: write to this file instead of stdout")
+    p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.set_defaults(func=cmd_simulate)
 
     return parser
 

@@ -219,7 +219,7 @@ class ScenarioSet:
         for s in self.scenarios:
             if s.name == name:
                 return s
-        raise InputError.single("--scenario", f"unknown scenario {name!r}; expected one of: "
+        raise InputError.single("scenario name", f"unknown scenario {name!r}; expected one of: "
                                 f"{', '.join(self.names)}")
 
     def __contains__(self, name: object) -> bool:
