@@ -27,13 +27,18 @@ reaches a page; HTML is only ever assembled from escaped text and fixed markup.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
 import io
-from dataclasses import dataclass, field
+import json
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from planning import charts
 from planning.bonus import (
@@ -101,22 +106,46 @@ class Html:
         return f"<Html {len(self.markup)} characters>"
 
 
+_PNG_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
+_PNG_CACHE_SIZE = 48
+
+
 class Chart:
     """A matplotlib Figure displayed as an embedded PNG with alt text.
 
-    The PNG carries no software or date metadata, so the same figure gives the same bytes.
+    ``figure`` is a Figure or a function making one. With a ``key`` the PNG is kept in a
+    small in-process cache: a kernel that renders the owner and the staff report of a
+    quarter draws each shared chart once. Keys carry the SHA-256 of every input, so a
+    changed file never reuses a stale picture. The PNG carries no software or date
+    metadata, so the same figure gives the same bytes.
     """
 
-    def __init__(self, figure, alt: str, dpi: int = 96):
-        self.figure = figure
+    def __init__(self, figure: Figure | Callable[[], Figure], alt: str, dpi: int = 96,
+                 key: tuple | None = None):
+        self._figure = figure
         self.alt = alt
         self.dpi = dpi
+        self.key = None if key is None else (*key, dpi)
+
+    @property
+    def figure(self) -> Figure:
+        if callable(self._figure):
+            self._figure = self._figure()
+        return self._figure
 
     def png(self) -> bytes:
+        if self.key is not None and self.key in _PNG_CACHE:
+            _PNG_CACHE.move_to_end(self.key)
+            return _PNG_CACHE[self.key]
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None},
                             facecolor="white")
-        return buffer.getvalue()
+        data = buffer.getvalue()
+        if self.key is not None:
+            _PNG_CACHE[self.key] = data
+            while len(_PNG_CACHE) > _PNG_CACHE_SIZE:
+                _PNG_CACHE.popitem(last=False)
+        return data
 
     def _repr_png_(self):
         return self.png(), {"alt": self.alt}
@@ -300,7 +329,7 @@ class QuarterlyReport:
     pnl: pd.DataFrame
     parameters: dict
     plan_path: str | None = None
-    _cache: dict = field(default_factory=dict, repr=False)
+    fingerprint: str = ""
 
     # -- helpers --
     @property
@@ -322,6 +351,10 @@ class QuarterlyReport:
     @property
     def label(self) -> str:
         return str(self.period)
+
+    def chart(self, name: str, make: Callable[[], Figure], alt: str) -> Chart:
+        """A chart of this period's inputs, cached by (inputs' SHA-256, period, name)."""
+        return Chart(make, alt, key=(self.fingerprint, self.label, name) if self.fingerprint else None)
 
     @property
     def eligible(self) -> pd.DataFrame:
@@ -398,10 +431,11 @@ class QuarterlyReport:
         up_to = self.pnl.loc[: self.label]
         return [
             _section("How the quarter went", intro, table, anchor="results"),
-            Chart(charts.pnl_vs_targets(up_to, self.currency, highlight=self.label),
-                  f"Revenue and GOP per quarter against their targets, {self.label} outlined"),
-            Chart(charts.attainment_trend(up_to, {"revenue": self.plan.gates.revenue, "gop": self.plan.gates.gop}),
-                  "Revenue and GOP attainment per quarter against the gates"),
+            self.chart("pnl", lambda: charts.pnl_vs_targets(up_to, self.currency, highlight=self.label),
+                       f"Revenue and GOP per quarter against their targets, {self.label} outlined"),
+            self.chart("attainment", lambda: charts.attainment_trend(
+                up_to, {"revenue": self.plan.gates.revenue, "gop": self.plan.gates.gop}),
+                "Revenue and GOP attainment per quarter against the gates"),
         ]
 
     def gates(self) -> list:
@@ -448,8 +482,8 @@ class QuarterlyReport:
         table = html_table(None, rows, numeric={1}, cls="pl-table pl-kv")
         return [
             _section("The bonus pool", _paragraphs(explain_pool(b)), table, anchor="pool"),
-            Chart(charts.bonus_waterfall(b, figsize=(8, 3.4)),
-                  "From GOP to the bonus pool: target, GOP above target, raw pool, limits, pool"),
+            self.chart("waterfall", lambda: charts.bonus_waterfall(b, figsize=(8, 3.4)),
+                       "From GOP to the bonus pool: target, GOP above target, raw pool, limits, pool"),
         ]
 
     def sharing_rule(self) -> list:
@@ -481,7 +515,8 @@ class QuarterlyReport:
                 ["department", "people", "eligible", f"paid ({self.currency})", "share of payouts"], rows,
                 numeric={1, 2, 3, 4}),
                 anchor="departments"),
-            Chart(charts.payouts_by_department(self.bonus, figsize=(8, 3.0)), "Total payout per department"),
+            self.chart("departments", lambda: charts.payouts_by_department(self.bonus, figsize=(8, 3.0)),
+                       "Total payout per department"),
         ]
 
     def staff_payouts_by_department(self) -> list:
@@ -502,8 +537,8 @@ class QuarterlyReport:
             parts.insert(1, _paragraphs([f"{label}: {', '.join(combined)}."], "pl-muted"))
         out = [_section("Payouts by department", *parts, anchor="departments")]
         if len(table) and table["payout"].sum() > 0:
-            out.append(Chart(charts.grouped_payouts_chart(table, self.currency),
-                             "Total payout per department group (small groups combined)"))
+            out.append(self.chart("department-groups", lambda: charts.grouped_payouts_chart(table, self.currency),
+                                  "Total payout per department group (small groups combined)"))
         return out
 
     def payouts_by_person(self) -> list:
@@ -563,9 +598,11 @@ class QuarterlyReport:
         return [
             _section("Marketing: leads that become revenue and profit", _paragraphs(lines), table,
                      anchor="marketing"),
-            Chart(charts.campaign_roi_chart(campaigns.assign(period=""), figsize=(8, 0.5 + 0.35 * len(campaigns) + 0.8)),
-                  "Return on each campaign; campaigns that spent money and won nothing in red"),
-            Chart(charts.funnel_chart(upto), "Leads, qualified leads and wins per quarter, and the lead-to-win rate"),
+            self.chart("campaign-roi", lambda: charts.campaign_roi_chart(
+                campaigns.assign(period=""), figsize=(8, 1.3 + 0.35 * len(campaigns))),
+                "Return on each campaign; campaigns that spent money and won nothing in red"),
+            self.chart("funnel", lambda: charts.funnel_chart(upto),
+                       "Leads, qualified leads and wins per quarter, and the lead-to-win rate"),
         ]
 
     def provenance(self) -> list:
@@ -612,8 +649,9 @@ def build_report(data_path: str | Path, period: str, audience: str = "owner", pl
         raise InputError([Problem("--audience", None, None, f"{audience!r} is not an audience; expected owner or staff")])
     dataset = load_dataset(data_path)
     plan = load_plan(Path(plan_path)) if plan_path else dataset.plan
+    hashes = input_hashes(dataset.sources, plan_path)
     if inputs_sha256:
-        check_input_hashes(inputs_sha256, input_hashes(dataset.sources, plan_path))
+        check_input_hashes(inputs_sha256, hashes)
     p = dataset.require_period(period)
     bonus = bonus_for_period(dataset, p, plan)
     parameters = {"data_path": str(data_path), "period": str(period), "audience": audience,
@@ -621,4 +659,5 @@ def build_report(data_path: str | Path, period: str, audience: str = "owner", pl
                   "inputs_sha256": dict(inputs_sha256 or {})}
     return QuarterlyReport(dataset=dataset, period=p, audience=audience, plan=plan, bonus=bonus,
                            result=period_result(dataset, p), pnl=pnl_table(dataset), parameters=parameters,
-                           plan_path=None if plan_path is None else str(plan_path))
+                           plan_path=None if plan_path is None else str(plan_path),
+                           fingerprint=hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest())

@@ -1,0 +1,198 @@
+"""Personal bonus statements: one small HTML page per eligible person, and an index.
+
+A statement tells one person, in plain words, what they receive for the quarter and why:
+the company's result against each gate (and how far it was from each), how the pool was
+set, the rule that shares it, and their own inputs (salary, FTE, days in the quarter,
+weight, cap) with the arithmetic. It is rendered from a Jinja template with autoescaping,
+in this process, for everyone at once: no notebook, no kernel, milliseconds per person.
+
+Statements are private. They are written to their own folder (default
+``reports/statements/<period>/``), never linked from the reports' index, with file mode
+0600; each file is named after the employee id (made filename-safe), never the name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from planning.bonus import BonusResult, bonus_for_period, explain_pool, sharing_rule_text
+from planning.dataset import Dataset, load_dataset
+from planning.errors import InputError, Problem
+from planning.export import write_atomic
+from planning.financials import period_result
+from planning.money import format_money
+from planning.plan import Plan, load_plan
+from planning.provenance import input_hashes
+from planning.report_sections import gate_distances
+
+__all__ = ["Statement", "statement_filename", "build_statements", "render_statements", "write_statements"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+FILE_MODE = 0o600
+_SAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One person's statement, as plain text pieces (the template escapes all of them)."""
+
+    employee_id: str
+    name: str
+    department: str
+    role: str
+    payout: str
+    headline: str
+    company_lines: tuple[str, ...]
+    gate_lines: tuple[str, ...]
+    pool_lines: tuple[str, ...]
+    rule: str
+    inputs: tuple[tuple[str, str], ...]
+    arithmetic: tuple[str, ...]
+    filename: str
+
+
+def statement_filename(employee_id: str) -> str:
+    """A safe file name from an employee id: ``E012.html``; odd characters become ``_``
+    and a short hash keeps ids that differ only in those characters apart."""
+    safe = _SAFE.sub("_", employee_id)[:40] or "employee"
+    if safe != employee_id:
+        safe += "-" + hashlib.sha256(employee_id.encode("utf-8")).hexdigest()[:8]
+    return f"{safe}.html"
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.1f}%"
+
+
+def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
+    """A :class:`Statement` for every person eligible in the result's period.
+
+    Notes
+    -----
+    The person's share before any cap is weight / total weight x pool; with an individual
+    cap the water-filling of :mod:`planning.bonus` applies (capped people get their cap and
+    the rest is shared again), so the statement shows the exact share the engine computed
+    and the whole-cent payout.
+    """
+    cur = result.currency
+    m = lambda x, d=2: format_money(x, cur, d)  # noqa: E731
+    distances = gate_distances(result, period_result(dataset, result.period).gross_margin)
+    gate_lines = []
+    for d in distances:
+        g = d.gate
+        if g.passed:
+            gate_lines.append(f"The {d.name} gate ({_pct(g.threshold)} of target, {m(d.needed, 0)}) passed with "
+                              f"{m(d.margin, 0)} to spare ({_pct(g.attainment)} reached).")
+        else:
+            gate_lines.append(f"The {d.name} gate ({_pct(g.threshold)} of target, {m(d.needed, 0)}) was missed by "
+                              f"{m(g.gap_amount, 0)} ({_pct(g.attainment)} reached). " + " ".join(d.closing))
+    if not distances:
+        gate_lines.append("The plan has no gates.")
+    company_lines = (
+        f"Revenue {m(result.revenue, 0)} against a target of {m(result.revenue_target, 0)} "
+        f"({_pct(result.revenue_attainment)}).",
+        f"GOP (gross operating profit) {m(result.gop, 0)} against a target of {m(result.gop_target, 0)} "
+        f"({_pct(result.gop_attainment)}).",
+    )
+    # explain_pool opens with the attainments and one sentence per gate, shown above already
+    pool_lines = tuple(explain_pool(result)[1 + len(result.gates):]) or (f"The bonus pool is {m(result.pool)}.",)
+    rule = sharing_rule_text(result.plan)
+    people = result.allocations
+    total_weight = float(people["weight"].sum())
+    d = result.plan.distribution
+    out = []
+    for r in people[people["eligible"]].itertuples():
+        if d.method == "salary":
+            base = ("Salary (full-time, per year)", m(r.base, 0))
+        elif d.method == "points":
+            base = (f"Points for the role {r.role}", f"{r.base:g}")
+        else:
+            base = ("Shares per person", "1")
+        inputs = [base, ("FTE", f"{r.fte:g}"),
+                  ("Days employed in the quarter", f"{int(r.days_in)} ({_pct(r.tenure)} of the quarter)")]
+        if r.department_weight != 1:
+            inputs.append(("Department weight", f"{r.department_weight:g}"))
+        inputs.append(("Your weight", f"{r.weight:,.2f}"))
+        inputs.append(("Everyone's weight together", f"{total_weight:,.2f}"))
+        if d.individual_cap is not None:
+            inputs.append(("Your individual cap", f"{m(r.cap)} ({_pct(d.individual_cap)} of your salary for the quarter)"))
+        parts = [{"salary": "salary", "points": "role points", "equal": "one share"}[d.method], "FTE",
+                 "share of the quarter"]
+        if r.department_weight != 1:
+            parts.append("department weight")
+        arithmetic = [f"Your weight is {' x '.join(parts)} = {r.weight:,.2f}, which is "
+                      f"{_pct(r.weight / total_weight) if total_weight else '0%'} of everyone's weight."]
+        if result.pool > 0:
+            if r.capped:
+                arithmetic.append(f"That share of the pool would be more than your cap, so you receive the cap, "
+                                  f"{m(r.payout)}; what you could not take was shared among the others.")
+            else:
+                arithmetic.append(f"Your exact share of the pool is {m(r.exact_share, 4)}, paid in whole cents: "
+                                  f"{m(r.payout)}.")
+            headline = f"You receive {m(r.payout)} for {result.period}."
+        else:
+            reason = ("a gate was missed" if not result.gates_passed else "the pool is 0 under the plan's rules")
+            arithmetic.append(f"Because {reason}, there is nothing to share this quarter.")
+            headline = f"There is no success bonus for {result.period}: {reason}."
+        out.append(Statement(
+            employee_id=str(r.employee_id), name=str(r.name), department=str(r.department), role=str(r.role),
+            payout=m(r.payout), headline=headline, company_lines=company_lines, gate_lines=tuple(gate_lines),
+            pool_lines=pool_lines, rule=rule, inputs=tuple(inputs), arithmetic=tuple(arithmetic),
+            filename=statement_filename(str(r.employee_id))))
+    names = [s.filename for s in out]
+    if len(set(names)) != len(names):  # cannot happen for valid (unique) ids; guard anyway
+        raise InputError([Problem("staff.csv", None, "employee_id", "two ids map to the same statement file name")])
+    return out
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True)
+
+
+def render_statements(dataset: Dataset, result: BonusResult, plan_path: Path | str | None = None,
+                      now: datetime | None = None) -> dict[str, str]:
+    """Every statement page and the index, as ``{file name: HTML}`` (nothing written)."""
+    env = _environment()
+    statements = build_statements(dataset, result)
+    hashes = input_hashes(dataset.sources, plan_path)
+    generated = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    context = {"company": dataset.company.name, "period": result.period, "generated": generated,
+               "hashes": hashes}
+    page = env.get_template("statement.html.j2")
+    pages = {s.filename: page.render(s=s, **context) for s in statements}
+    pages["index.html"] = env.get_template("statements_index.html.j2").render(
+        statements=sorted(statements, key=lambda s: (s.department, s.name, s.employee_id)),
+        pool=format_money(result.pool, result.currency, 2), allocated=format_money(result.allocated, result.currency, 2),
+        **context)
+    return pages
+
+
+def write_statements(data: Path | str, period: str, out: Path | str = "reports/statements",
+                     plan: Path | str | None = None) -> list[Path]:
+    """Validate, then write ``OUT/<period>/<employee id>.html`` for every eligible person and
+    ``OUT/<period>/index.html``. Bad input raises InputError and writes nothing.
+
+    Returns the written paths, the index last.
+    """
+    dataset = load_dataset(data)
+    the_plan: Plan = load_plan(Path(plan)) if plan is not None else dataset.plan
+    p = dataset.require_period(period)
+    result = bonus_for_period(dataset, p, the_plan)
+    pages = render_statements(dataset, result, plan)  # everything rendered before anything is written
+    folder = Path(out) / str(p)
+    written = []
+    for name in sorted(pages, key=lambda n: n == "index.html"):
+        text = pages[name]
+        written.append(write_atomic(folder / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"),
+                                    FILE_MODE))
+    return written
