@@ -299,3 +299,31 @@ def grouped_payouts_chart(table: pd.DataFrame, currency: str = "", figsize=(8, 2
 
 
 __all__ += ["grouped_payouts_chart"]
+
+
+def tornado_chart(table: pd.DataFrame, labels: dict[str, str] | None = None, currency: str = "",
+                  title: str = "What moves the bonus pool most", figsize=(8, 3.2)) -> Figure:
+    """A tornado: for each driver, the output with the driver moved down (left) and up (right).
+
+    ``table`` is :func:`planning.scenarios.sensitivity`'s frame (index ``driver``; columns
+    ``low``, ``high``, ``base``, ``swing``), biggest swing first; ``labels`` maps driver
+    names to words. Bars start at the base value, so their length is the change.
+    """
+    shown = table[table["swing"] > 0] if (table["swing"] > 0).any() else table
+    fig = Figure(figsize=(figsize[0], max(1.6, 0.9 + 0.32 * len(shown))), layout="constrained")
+    ax = fig.subplots()
+    base = float(shown["base"].iloc[0]) if len(shown) else 0.0
+    y = list(range(len(shown)))
+    ax.barh(y, shown["low"] - base, left=base, color=PALETTE["miss"], alpha=0.85, label="driver down")
+    ax.barh(y, shown["high"] - base, left=base, color=PALETTE["pass"], alpha=0.85, label="driver up")
+    ax.axvline(base, color="black", linewidth=0.8)
+    ax.set_yticks(y, [(labels or {}).get(str(d), str(d)) for d in shown.index], fontsize=8)
+    ax.invert_yaxis()
+    money_axis(ax, currency, axis="x")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+__all__ += ["tornado_chart"]
