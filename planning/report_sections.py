@@ -33,7 +33,7 @@ import io
 import json
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +60,8 @@ from planning.provenance import check_input_hashes, input_hashes, provenance
 
 __all__ = [
     "AUDIENCES",
+    "DEFAULT_DRAWS",
+    "DEFAULT_SEED",
     "MIN_GROUP",
     "Html",
     "Chart",
@@ -77,6 +79,8 @@ MIN_GROUP = 5
 """Smallest number of eligible people whose combined payout a staff page may show."""
 
 OTHER_DEPARTMENTS = "Other departments"
+DEFAULT_SEED = 20260101
+DEFAULT_DRAWS = 2000
 
 
 # --- display objects ----------------------------------------------------------------------
@@ -330,6 +334,8 @@ class QuarterlyReport:
     parameters: dict
     plan_path: str | None = None
     fingerprint: str = ""
+    seed: int = DEFAULT_SEED
+    draws: int = DEFAULT_DRAWS
 
     # -- helpers --
     @property
@@ -605,6 +611,90 @@ class QuarterlyReport:
                        "Leads, qualified leads and wins per quarter, and the lead-to-win rate"),
         ]
 
+    def _outlook_scenario(self):
+        """The base scenario projected from this quarter, and a note on the targets used."""
+        from planning.scenarios import scenario_set
+
+        nxt = self.period.next()
+        scenario = replace(scenario_set(self.dataset).get("base"), base_period=self.label)
+        note = ""
+        has_targets = str(nxt) in set(self.dataset.targets["period"]) or str(nxt) in scenario.targets
+        if not has_targets:
+            scenario = replace(scenario, targets={**scenario.targets, str(nxt): {
+                "revenue_target": self.result.revenue_target, "gop_target": self.result.gop_target}})
+            note = (f"There are no targets for {nxt} yet, so the odds are measured against this "
+                    f"quarter's targets.")
+        return nxt, scenario, note
+
+    def outlook(self) -> list:
+        """Owner: next quarter's odds from the seeded Monte Carlo of the base scenario."""
+        if not self.is_owner:
+            return []
+        from planning.montecarlo import simulate
+
+        title = "Next quarter's odds"
+        try:
+            nxt, scenario, note = self._outlook_scenario()
+            mc = simulate(self.dataset, nxt, scenario, draws=self.draws, seed=self.seed, plan=self.plan)
+        except InputError as exc:
+            return [_section(title, _paragraphs(["The outlook could not be computed from this quarter:"]
+                                                + [str(p) for p in exc.problems], "pl-note"), anchor="outlook")]
+        uncertain = ", ".join(sorted(scenario.uncertainty)) or "none"
+        lines = [f"If {nxt} starts from {self.label} as it was, with a normal quarter's ups and downs "
+                 f"(the base scenario in scenarios.yaml), the bonus pays in {_pct(mc.p_pays, 0)} of "
+                 f"{mc.draws:,} simulated quarters.",
+                 f"Drivers that vary: {uncertain}. Seed {mc.seed}: the same seed always gives the same odds."]
+        if not scenario.uncertainty:
+            lines.append("The base scenario has no uncertainty, so every simulated quarter is the same projection.")
+        if note:
+            lines.append(note)
+        rows = [["Revenue gate passes", _pct(mc.p_revenue_gate, 0)],
+                ["GOP gate passes", _pct(mc.p_gop_gate, 0)],
+                ["Both pass (the bonus pays)", _pct(mc.p_gates_passed, 0)],
+                ["Expected pool", self.money(mc.expected_pool)],
+                ["Pool: 1 in 10 quarters below", self.money(mc.pool_p10)],
+                ["Pool: median", self.money(mc.pool_p50)],
+                ["Pool: 1 in 10 quarters above", self.money(mc.pool_p90)],
+                ["Expected GOP after the bonus", self.money(mc.expected_gop_after_bonus)]]
+        return [
+            _section(f"{title}: {nxt}", _paragraphs(lines), html_table(None, rows, numeric={1}, cls="pl-table pl-kv"),
+                     anchor="outlook"),
+            Chart(charts.pool_distribution(mc.pools, self.currency, mc.p_pays, figsize=(8, 3.0)),
+                  f"Simulated bonus pools for {nxt}", key=(self.fingerprint, self.label, "outlook", self.seed,
+                                                          self.draws) if self.fingerprint else None),
+        ]
+
+    def sensitivity(self) -> list:
+        """Owner: which drivers move next quarter's pool most (a tornado, each driver +-10%)."""
+        if not self.is_owner:
+            return []
+        from planning.scenarios import DRIVERS, sensitivity
+
+        title = "What moves next quarter's pool most"
+        try:
+            nxt, scenario, _ = self._outlook_scenario()
+            table = sensitivity(self.dataset, nxt, scenario, change=0.1, output="pool", plan=self.plan)
+        except InputError as exc:
+            return [_section(title, _paragraphs(["The sensitivity could not be computed:"]
+                                                + [str(p) for p in exc.problems], "pl-note"), anchor="sensitivity")]
+        labels = {name: d.label for name, d in DRIVERS.items()}
+        rows = [[labels.get(str(d), str(d)), self.num(r.low), self.num(r.high), self.num(r.swing)]
+                for d, r in table.iterrows()]
+        base = float(table["base"].iloc[0]) if len(table) else 0.0
+        lines = [f"Each driver moved 10% down and up from the base projection for {nxt} (rates such as the "
+                 f"gross margin by 10% of their value), everything else unchanged. The base projection's "
+                 f"pool is {self.money(base)}."]
+        if len(table) and table["swing"].iloc[0] > 0:
+            lines.append(f"The pool depends most on {labels.get(str(table.index[0]), table.index[0])}.")
+        cur = f" ({self.currency})"
+        return [
+            _section(title, _paragraphs(lines), html_table(["driver", "pool, driver down" + cur, "pool, driver up" + cur,
+                                                            "swing" + cur], rows, numeric={1, 2, 3}),
+                     anchor="sensitivity"),
+            self.chart("tornado", lambda: charts.tornado_chart(table, labels, self.currency),
+                       f"Tornado: the pool for {nxt} with each driver 10% down and up"),
+        ]
+
     def provenance(self) -> list:
         """The appendix: parameters, seed, input hashes, package versions, commit, time."""
         info = provenance(self.parameters, self.dataset.sources, self.plan_path)
@@ -627,7 +717,7 @@ class QuarterlyReport:
 
 
 def build_report(data_path: str | Path, period: str, audience: str = "owner", plan_path: str | None = None,
-                 seed: int = 0, draws: int = 0, inputs_sha256: dict[str, str] | None = None) -> QuarterlyReport:
+                 seed: int = DEFAULT_SEED, draws: int = DEFAULT_DRAWS, inputs_sha256: dict[str, str] | None = None) -> QuarterlyReport:
     """Load, check and compute everything one report needs.
 
     Parameters
@@ -660,4 +750,5 @@ def build_report(data_path: str | Path, period: str, audience: str = "owner", pl
     return QuarterlyReport(dataset=dataset, period=p, audience=audience, plan=plan, bonus=bonus,
                            result=period_result(dataset, p), pnl=pnl_table(dataset), parameters=parameters,
                            plan_path=None if plan_path is None else str(plan_path),
-                           fingerprint=hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest())
+                           fingerprint=hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest(),
+                           seed=int(seed), draws=int(draws))

@@ -77,7 +77,7 @@ from papermill.exceptions import PapermillExecutionError
 from planning.errors import InputError, Problem
 from planning.export import write_atomic
 from planning.provenance import input_hashes
-from planning.report_sections import AUDIENCES
+from planning.report_sections import AUDIENCES, DEFAULT_DRAWS, DEFAULT_SEED
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -103,8 +103,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "notebooks" / "quarterly_report.ipynb"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-DEFAULT_SEED = 20260101
-DEFAULT_DRAWS = 2000
 KERNEL_NAME = "python3"
 ENGINE_NAME = "planning-warm-kernel"
 START_TIMEOUT = 120
