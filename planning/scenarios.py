@@ -456,6 +456,7 @@ def _parse_one(name: str, body: Any, dataset: Dataset, problems: list[Problem]) 
                         problems.append(Problem(SOURCE, None, where, f"contradicts the correlation "
                                                 f"{own['correlation'][pair]:g} given for {b} and {a}"))
                     own["correlation"][pair] = float(rho)
+                    own.setdefault("correlation_paths", {})[pair] = where
     own["plan"] = _flatten_plan(body["plan"], f"{path}.plan", problems) if body.get("plan") is not None else {}
     own["targets"] = _targets(body["targets"], dataset, f"{path}.targets", problems) if body.get("targets") is not None else {}
     return own
@@ -506,8 +507,16 @@ def parse_scenarios(data: Any, dataset: Dataset, source: str = SOURCE) -> Scenar
         mine = own[n]
         uncertainty = {**parent.uncertainty, **mine.get("uncertainty", {})}
         uncertainty = {k: v for k, v in uncertainty.items() if v is not None}
-        correlation = {tuple(c[:2]): c[2] for c in parent.correlation}
-        correlation.update(mine.get("correlation", {}))
+        # Inherited correlations lapse with either driver's distribution; own ones are checked.
+        correlation = {tuple(c[:2]): c[2] for c in parent.correlation
+                       if c[0] in uncertainty and c[1] in uncertainty}
+        for pair, rho in mine.get("correlation", {}).items():
+            for d in pair:
+                if d not in uncertainty:
+                    problems.append(Problem(source, None, mine["correlation_paths"][pair], f"{d} has no "
+                                            "distribution in this scenario's uncertainty; expected "
+                                            "correlations only between uncertain drivers"))
+            correlation[pair] = rho
         targets = {p: dict(t) for p, t in parent.targets.items()}
         for p, t in mine.get("targets", {}).items():
             targets.setdefault(p, {}).update(t)
@@ -525,12 +534,6 @@ def parse_scenarios(data: Any, dataset: Dataset, source: str = SOURCE) -> Scenar
 
     for n in names:
         scenario = resolve(n, ())
-        for a, b, _ in scenario.correlation:
-            for d in (a, b):
-                if d not in scenario.uncertainty:
-                    problems.append(Problem(source, None, f"scenarios.{n}.correlation.{a}.{b}", f"{d} "
-                                            "has no distribution in this scenario's uncertainty; "
-                                            "expected correlations only between uncertain drivers"))
         if scenario.correlation and not any(p.column and p.column.startswith(f"scenarios.{n}.correlation") for p in problems):
             try:
                 _cholesky(scenario)
