@@ -202,7 +202,7 @@ def pool_distribution(pools, currency: str = "", p_pays: float | None = None,
 
 
 def proposals_chart(proposals: pd.DataFrame, owner_targets: tuple[float, float] | None = None,
-                    currency: str = "", figsize=(9, 3.4)) -> Figure:
+                    currency: str = "", figsize=(9, 3.6)) -> Figure:
     """Each department's proposed revenue and GOP targets with its forecast range.
 
     ``proposals`` has ``department``, ``proposed_revenue_target``, ``proposed_gop_target``,
@@ -225,7 +225,10 @@ def proposals_chart(proposals: pd.DataFrame, owner_targets: tuple[float, float] 
         money_axis(ax, currency, axis="x")
         ax.set_title(f"{title}: proposals and forecasts", fontsize=10)
         ax.grid(axis="x", alpha=0.3)
-    axes[1].legend(fontsize=7, loc="lower right")
+        ax.use_sticky_edges = False  # bars would pin the axis to the lowest forecast
+        ax.margins(x=0.06, y=0.12)
+    handles, labels = axes[1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8, frameon=False)
     return fig
 
 
