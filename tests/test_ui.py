@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -332,3 +333,41 @@ def load_dataset_with_target(ds, period, gop_target):
     targets = ds.targets.copy()
     targets.loc[targets["period"] == period, "gop_target"] = gop_target
     return replace(ds, targets=targets)
+
+
+def test_marketing_what_if_flows_leads_and_conversion_to_the_pool(sample):
+    from planning.scenarios import run_scenario, scenario_set
+    from planning.ui.marketing import MarketingWhatIf, planning_periods
+
+    assert planning_periods(sample)[-2:] == ["2026Q4", "2027Q1"]  # next quarter's budget is in scenarios.yaml
+    view = MarketingWhatIf(sample, period="2026Q2")
+    assert view.result.pool == view.baseline.pool == bonus_for_period(sample, "2026Q2").pool == 0
+    view.leads.value = 0.2
+    view.lead_to_win.value = 0.01
+    base = scenario_set(sample).get("base")
+    engine = run_scenario(sample, "2026Q2", base.with_drivers(leads=0.2, lead_to_win=0.01))
+    assert view.result.revenue == engine.revenue > view.baseline.revenue
+    assert view.result.pool == engine.pool > 0  # more leads lift GOP over the gate
+    assert f"Bonus pool: {format_money(engine.pool, 'AUD', 2)}" in view.output.value
+    lines = view.comparison().set_index("")
+    assert lines.loc["Gates"].tolist() == ["missed: GOP by 7.0 pts", "all passed"]
+    view.period.value = "2027Q1"
+    assert view.comparison().columns[1] == "2027Q1 (projected from 2026Q4)"
+
+
+def test_target_setting_shows_proposals_against_the_owner_and_reprices_by_scenario(sample):
+    from planning.proposals import proposal_odds
+    from planning.ui.targets import TargetSetting
+
+    view = TargetSetting(sample, draws=2000, seed=5)
+    assert view.period_label == "2027Q1" and view.owner == (4440000.0, 466000.0)
+    text = view.comparison_text()
+    assert "Sales  AUD 4,200,000    -5.4%" in text and "below own forecast" in text
+    reference = proposal_odds(sample, "2027Q1", view.proposals, 2000, 5)
+    pd.testing.assert_frame_equal(view.odds, reference)
+    view.scenario.value = "downturn"
+    assert view.odds.attrs["scenario"] == "downturn"
+    assert (view.odds["p_pays"] < reference["p_pays"]).all()
+    assert "downturn" in view.odds_html.value and bytes(view.chart.value).startswith(PNG)
+    with pytest.raises(InputError, match="no proposals for 2026Q1"):
+        TargetSetting(sample, period="2026Q1")
