@@ -29,6 +29,7 @@ from planning.montecarlo import (
 )
 from planning.periods import Period, parse_period
 from planning.plan import Plan, load_plan, parse_plan, plan_to_dict, with_overrides
+from planning.proposals import compare_proposals, load_proposals, owner_targets, proposal_odds
 from planning.scenarios import (
     DRIVERS,
     GoalSeekResult,
@@ -52,6 +53,10 @@ from planning.scenarios import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "compare_proposals",
+    "load_proposals",
+    "owner_targets",
+    "proposal_odds",
     "DRIVERS",
     "GoalSeekResult",
     "MonteCarloResult",
