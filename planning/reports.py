@@ -321,10 +321,11 @@ class KernelSession:
     """
 
     def __init__(self, start_timeout: float = START_TIMEOUT, execution_timeout: float = EXECUTION_TIMEOUT,
-                 retries: int = RETRIES):
+                 retries: int = RETRIES, retry_delay: float = 0.25):
         self.start_timeout = start_timeout
         self.execution_timeout = execution_timeout
         self.retries = retries
+        self.retry_delay = retry_delay
         self.runs = 0
         self._dir: Path | None = None
         self._km: AsyncKernelManager | None = None
@@ -359,7 +360,7 @@ class KernelSession:
                 log.warning("kernel start failed (%s: %s); attempt %d of %d", type(exc).__name__, exc,
                             attempt + 1, self.retries + 1)
                 self._stop_kernel()
-                time.sleep(0.2 * (attempt + 1))
+                time.sleep(self.retry_delay * (attempt + 1))
         raise ReportError({"kernel": f"could not start a Python kernel after {self.retries + 1} attempts "
                                      f"({type(last).__name__}: {last})"})
 
@@ -488,6 +489,9 @@ def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
     return body
 
 
+_RELATIVE_LINK = re.compile(r"^[a-z0-9][a-z0-9._-]*\.html(#[\w.-]*)?$")
+
+
 class _SafetyScan(HTMLParser):
     _URL_ATTRS = {"src", "href", "srcset", "action", "formaction", "poster", "background", "data",
                   "xlink:href", "cite", "manifest", "ping"}
@@ -509,7 +513,9 @@ class _SafetyScan(HTMLParser):
                 self.problems.append(f"has an event handler attribute {name} on <{tag}>")
             elif name in self._URL_ATTRS and value is not None:
                 url = value.strip().lower()
-                ok = url.startswith("#") or (tag == "img" and name == "src" and url.startswith("data:image/"))
+                ok = (url.startswith("#")
+                      or (tag == "img" and name == "src" and url.startswith("data:image/"))
+                      or (tag == "a" and name == "href" and _RELATIVE_LINK.match(url) is not None))
                 if not ok:
                     self.problems.append(f"loads or links {value[:60]!r} from <{tag} {name}>")
             elif name == "style" and value and ("url(" in value.lower() or "expression(" in value.lower()):
@@ -536,8 +542,8 @@ def html_problems(page: str) -> list[str]:
     """What makes a page unsafe to publish as a static, offline report.
 
     Refused: script, iframe, object, embed, form, link and similar elements; ``on*`` event
-    handler attributes; any ``src``/``href``-like URL other than an in-page ``#anchor`` or an
-    image's ``data:image/...``; stylesheets that ``@import`` or load a non-``data:`` URL.
+    handler attributes; any ``src``/``href``-like URL other than an in-page ``#anchor``, an
+    image's ``data:image/...`` or a link to a sibling page (``2026Q1-staff.html``); stylesheets that ``@import`` or load a non-``data:`` URL.
     """
     scan = _SafetyScan()
     scan.feed(page)

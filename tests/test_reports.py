@@ -1,0 +1,517 @@
+"""Quarterly reports: safe parameters, privacy of the staff page, escaping, offline HTML,
+atomic publishing, the batch, and the kernel runs end to end (a few, on a tiny dataset)."""
+
+from __future__ import annotations
+
+import decimal
+import enum
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import zmq
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planning import InputError, bonus_for_period, load_dataset
+from planning.bonus import staff_in_period
+from planning.cli import main
+from planning.report_sections import (
+    Chart,
+    build_report,
+    gate_distances,
+    html_table,
+    suppressed_department_payouts,
+)
+from planning.reports import (
+    DEFAULT_TEMPLATE,
+    KernelSession,
+    ReportError,
+    ReportJob,
+    check_parameters,
+    declared_parameters,
+    execute_job,
+    html_problems,
+    plan_reports,
+    publish_html,
+    render_reports,
+    write_index,
+)
+from tests.conftest import ROOT, write_dataset
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+HOSTILE_CAMPAIGN = "<script>alert(2)</script>"
+SALARIES = {"A1": 123457, "A2": 54321, "A3": 67891, "A4": 43219, "A5": 211113}
+NAMES = {"A1": HOSTILE, "A2": "Brunhilde Quaxley", "A3": "Cassius Vellacott", "A4": "Dorothea Pimblett",
+         "A5": "Evander Snodgrass"}
+STAFF = "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n" + "".join(
+    f"{eid},{NAMES[eid]},{dept},{role},{SALARIES[eid]},{fte},{start},{end},{elig}\n"
+    for eid, dept, role, fte, start, end, elig in (
+        ("A1", "Sales", "Manager", 1, "2020-01-01", "", "true"),
+        ("A2", "Sales", "Associate", 0.5, "2020-01-01", "", "true"),
+        ("A3", "IT", "Associate", 1, "2026-02-15", "", "true"),
+        ("A4", "IT", "Associate", 1, "2020-01-01", "2026-02-14", "true"),
+        ("A5", "Marketing", "Director", 1, "2020-01-01", "", "false"),
+    ))
+FUNNEL = f"""period,campaign,channel,spend,leads,qualified,won,revenue
+2026Q1,Search,Search ads,10000,200,40,10,300000
+2026Q1,{HOSTILE_CAMPAIGN},Awareness,5000,50,0,0,0
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_dir(tmp_path_factory) -> Path:
+    """The tiny dataset with a hostile staff name and campaign, and distinctive salaries."""
+    return write_dataset(tmp_path_factory.mktemp("hostile") / "data", {"staff.csv": STAFF, "funnel.csv": FUNNEL})
+
+
+_NOISE = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+|\b[0-9a-f]{64}\b")
+
+
+def visible(page: str) -> str:
+    """A page without embedded PNG data and SHA-256 digests (digit runs there mean nothing)."""
+    return _NOISE.sub("", page)
+
+
+def salary_strings(dataset, period) -> set[str]:
+    """Every way a salary (annual or for the quarter) could be printed."""
+    people = staff_in_period(dataset.staff, dataset.period(period), dataset.plan.distribution)
+    amounts = list(dataset.staff["annual_salary"]) + list(people["period_salary"])
+    out = set()
+    for x in amounts:
+        out |= {f"{x:,.0f}", f"{x:,.2f}", f"{x:.0f}", f"{x:.2f}"}
+    return {s for s in out if len(s.replace(",", "").split(".")[0]) >= 4}
+
+
+# --- parameters (no kernel) ---------------------------------------------------------------
+
+
+DECLARED = {"data_path", "period", "audience", "plan_path", "seed", "draws", "inputs_sha256", "note"}
+
+
+@pytest.mark.parametrize("name", ["x=1;import os", "x = 1", "1st", "class", "__import__('os')", "", "a.b", 3])
+def test_crafted_parameter_names_are_refused(name):
+    with pytest.raises(InputError) as exc:
+        check_parameters({name: 1}, DECLARED)
+    assert "not a plain identifier" in str(exc.value)
+
+
+def test_undeclared_names_are_refused():
+    with pytest.raises(InputError, match="not declared by the template"):
+        check_parameters({"salaries": [1, 2]}, DECLARED)
+
+
+class Colour(enum.IntEnum):
+    RED = 1
+
+
+class Sneaky(str):
+    def encode(self, *a, **k):  # papermill would call this while quoting
+        return b'"; import os; "'
+
+
+@pytest.mark.parametrize("value", [decimal.Decimal("1.5"), date(2026, 1, 1), (1, 2), {1, 2}, b"bytes",
+                                   float("nan"), float("inf"), object(), Colour.RED, Sneaky("x"),
+                                   {1: "int key"}, [[[[[[[[[["too deep"]]]]]]]]]], print])
+def test_values_that_are_not_plain_json_are_refused(value):
+    with pytest.raises(InputError):
+        check_parameters({"note": value}, DECLARED)
+
+
+def test_plain_values_pass_and_are_copied():
+    nested = {"a": [1, 2.5, None, True, "x"], "b": {"c": "d"}}
+    checked = check_parameters({"note": nested, "seed": 3}, DECLARED)
+    assert checked == {"note": nested, "seed": 3}
+    nested["a"].append(object())  # a later change cannot slip past the check
+    assert checked["note"]["a"] == [1, 2.5, None, True, "x"]
+
+
+def test_the_template_declares_exactly_the_report_parameters():
+    assert declared_parameters(DEFAULT_TEMPLATE) == DECLARED - {"note"}
+    nb = nbformat.read(DEFAULT_TEMPLATE, as_version=4)
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    for line in params[0].source.splitlines():  # literals only: name = literal
+        if line and not line.startswith("#"):
+            name, value = (part.strip() for part in line.split("=", 1))
+            assert name.isidentifier()
+            json.loads(value.replace("None", "null"))
+
+
+def test_bad_parameters_stop_everything_before_a_kernel_starts(tmp_path, monkeypatch):
+    monkeypatch.setattr(KernelSession, "start", lambda self: pytest.fail("a kernel was started"))
+    job = ReportJob("2026Q1", "owner", {"period": "2026Q1", "x=1;import os": 1})
+    with pytest.raises(InputError):
+        render_reports([job], tmp_path / "out", workers=1)
+    assert not (tmp_path / "out").exists()
+
+
+# --- validation before anything runs -----------------------------------------------------
+
+
+def test_bad_input_exits_2_and_writes_nothing(sample_copy, tmp_path, capsys):
+    text = (sample_copy / "staff.csv").read_text().replace("172000", "172k", 1)
+    (sample_copy / "staff.csv").write_text(text)
+    out = tmp_path / "reports"
+    assert main(["report", "--data", str(sample_copy), "--period", "2026Q4", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "staff.csv, row 2, column annual_salary" in err and "Traceback" not in err
+    assert main(["report", "--data", str(sample_copy), "--all", "--out", str(out)]) == 2
+    assert not out.exists()
+
+
+def test_unknown_period_and_bad_plan_are_refused_first(tiny_dir, tmp_path):
+    with pytest.raises(InputError, match="no rows for period 2030Q1"):
+        plan_reports(tiny_dir, ["2030Q1"])
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("gates: {gop: 95}\n")
+    with pytest.raises(InputError):
+        plan_reports(tiny_dir, ["2026Q1"], plan=plan)
+    with pytest.raises(InputError, match="not an audience"):
+        plan_reports(tiny_dir, ["2026Q1"], ["board"])
+
+
+def test_jobs_carry_paths_and_hashes_never_salaries(hostile_dir):
+    jobs = plan_reports(hostile_dir)
+    assert [j.key for j in jobs] == ["2026Q1-owner", "2026Q1-staff", "2026Q2-owner", "2026Q2-staff"]
+    params = jobs[0].parameters
+    assert set(params) == DECLARED - {"note"}
+    assert params["inputs_sha256"]["staff.csv"] == __import__("hashlib").sha256(
+        (hostile_dir / "staff.csv").read_bytes()).hexdigest()
+    text = json.dumps([j.parameters for j in jobs])
+    assert not any(str(s) in text for s in SALARIES.values())
+
+
+# --- content, without a kernel -------------------------------------------------------------
+
+
+def section_html(report, *names) -> str:
+    parts = []
+    for name in names:
+        for item in getattr(report, name)():
+            parts.append(item._repr_html_() if hasattr(item, "_repr_html_") else "")
+    return "".join(parts)
+
+
+ALL_SECTIONS = ("title", "results", "gates", "pool", "sharing_rule", "payouts_by_department",
+                "staff_payouts_by_department", "payouts_by_person", "marketing", "outlook", "sensitivity",
+                "provenance")
+
+
+def test_names_are_escaped_in_every_section(hostile_dir):
+    page = section_html(build_report(hostile_dir, "2026Q1", "owner"), *ALL_SECTIONS)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
+    assert HOSTILE not in page and HOSTILE_CAMPAIGN not in page
+    assert html_problems(page) == []
+
+
+def test_staff_sections_show_no_name_salary_or_individual_payout(hostile_dir):
+    report = build_report(hostile_dir, "2026Q1", "staff")
+    page = visible(section_html(report, *ALL_SECTIONS))
+    for name in NAMES.values():
+        assert name not in page and json.dumps(name)[1:-1] not in page
+    assert "&lt;img" not in page
+    for text in salary_strings(report.dataset, "2026Q1"):
+        assert text not in page, text
+    payouts = report.bonus.allocations.query("payout > 0")["payout"]
+    assert len(payouts) >= 2
+    for value in payouts:  # each person's payout; the combined group total is allowed
+        assert f"{value:,.2f}" not in page
+    assert "All departments" in page and "5,000.00" in page
+    for owner_only in ("payouts_by_person", "payouts_by_department", "outlook", "sensitivity"):
+        assert getattr(report, owner_only)() == []
+
+
+def test_gate_distances_say_what_closes_the_gap(tiny):
+    result = bonus_for_period(tiny, "2026Q2")  # revenue 900k of 1M (gate 95%), GOP 110k of 200k
+    revenue, gop = gate_distances(result, gross_margin=500_000 / 900_000)
+    assert not revenue.gate.passed and revenue.gate.gap_amount == 50_000
+    assert revenue.margin == pytest.approx(-50_000)
+    assert "Revenue needed EUR 50,000 more" in revenue.closing[0]
+    assert gop.gate.gap_amount == 90_000
+    assert "EUR 90,000 less operating cost, or about EUR 162,000 more revenue" in gop.closing[1]
+    passed = gate_distances(bonus_for_period(tiny, "2026Q1"), 0.6)
+    assert all(d.gate.passed and d.closing == () for d in passed)
+    assert passed[1].margin == pytest.approx(10_000)
+
+
+def test_html_table_escapes_cells_and_headers():
+    table = html_table([HOSTILE], [[HOSTILE_CAMPAIGN]])
+    assert "<img" not in table and "<script" not in table and "&lt;img src=x" in table
+
+
+def test_chart_png_is_the_same_bytes_every_time(tiny):
+    from planning.charts import bonus_waterfall
+
+    result = bonus_for_period(tiny, "2026Q1")
+    first = Chart(bonus_waterfall(result), "w").png()
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+    assert Chart(lambda: bonus_waterfall(result), "w").png() == first
+
+
+# --- suppression ----------------------------------------------------------------------------
+
+
+def frame(**eligible):
+    return pd.DataFrame({"eligible": list(eligible.values()),
+                         "payout": [100.0 * n + 0.01 for n in eligible.values()]}, index=list(eligible))
+
+
+def test_no_small_group_nothing_suppressed():
+    table, combined = suppressed_department_payouts(frame(Sales=5, Fulfilment=20))
+    assert list(table["group"]) == ["Fulfilment", "Sales"] and combined == []
+
+
+def test_one_small_group_takes_the_smallest_other_with_it():
+    table, combined = suppressed_department_payouts(frame(IT=3, Sales=7, Fulfilment=20, HR=6))
+    assert combined == ["HR", "IT"]
+    assert list(table["group"]) == ["Fulfilment", "Sales", "Other departments"]
+    assert table.iloc[-1]["eligible"] == 9 and table.iloc[-1]["payout"] == pytest.approx(900.02)
+
+
+def test_two_small_groups_combine_and_grow_until_five():
+    table, combined = suppressed_department_payouts(frame(IT=2, HR=2, Sales=9, Fulfilment=20))
+    assert combined == ["HR", "IT", "Sales"] and table.iloc[-1]["eligible"] == 13
+    table, combined = suppressed_department_payouts(frame(IT=3, HR=2, Sales=9))
+    assert combined == ["HR", "IT"] and table.iloc[-1]["eligible"] == 5
+
+
+def test_everything_small_shows_only_the_total_and_empty_departments_are_left_out():
+    table, combined = suppressed_department_payouts(frame(IT=2, HR=1, Sales=0))
+    assert list(table["group"]) == ["All departments"] and combined == ["HR", "IT"]
+
+
+@given(st.dictionaries(st.sampled_from(["A", "B", "C", "D", "E", "F", "G"]),
+                       st.tuples(st.integers(0, 30), st.integers(0, 10_000_000)), min_size=1))
+def test_suppression_properties(groups):
+    by_department = pd.DataFrame({"eligible": [n for n, _ in groups.values()],
+                                  "payout": [c / 100 for _, c in groups.values()]}, index=list(groups))
+    table, combined = suppressed_department_payouts(by_department)
+    singles = table[table["departments"] == 1]
+    assert (singles["eligible"] >= 5).all()  # no small group alone
+    assert len(combined) != 1  # a lone hidden group could be found by subtraction
+    if combined and len(singles):
+        assert table.iloc[-1]["eligible"] >= 5
+    total = round(sum(c for n, c in groups.values() if n > 0))
+    assert round(table["payout"].sum() * 100) == total  # adds up to the cent
+
+
+# --- HTML safety and publishing ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", [
+    '<script src="https://cdn.example/x.js"></script>',
+    "<script>alert(1)</script>",
+    '<img src="https://tracker.example/p.png">',
+    '<img src="x" onerror="alert(1)">',
+    '<link rel="stylesheet" href="https://fonts.example/css">',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="http://example.com">x</a>',
+    "<style>@import url(https://x.example/a.css);</style>",
+    "<style>body { background: url(http://x.example/a.png) }</style>",
+    '<iframe src="data:text/html,hi"></iframe>',
+    '<meta http-equiv="refresh" content="0;url=http://x">',
+])
+def test_unsafe_pages_are_refused(page):
+    assert html_problems(page)
+
+
+def test_safe_page_passes():
+    page = ('<style>a { background: url(data:image/png;base64,AAAA) }</style><a href="#gates">gates</a>'
+            '<img src="data:image/png;base64,iVBORw0KGgo=" alt="chart">')
+    assert html_problems(page) == []
+
+
+def test_publishing_is_atomic(tmp_path, monkeypatch):
+    target = tmp_path / "2026Q1-owner.html"
+    publish_html(target, "previous", 0o640)
+    assert target.read_text() == "previous" and (target.stat().st_mode & 0o777) == 0o640
+
+    def broken_write(self, *a, **k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Path, "write_text", broken_write)
+    with pytest.raises(OSError):
+        publish_html(target, "new")
+    monkeypatch.undo()
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026Q1-owner.html"]
+
+
+def test_index_lists_reports_only_and_escapes(tmp_path):
+    for name in ("2026Q1-owner.html", "2026Q2-staff.html"):
+        (tmp_path / name).write_text(f"<html><head><title>{HOSTILE.replace('<', '&lt;')}: x</title></head></html>")
+    (tmp_path / "notes.html").write_text("x")
+    (tmp_path / "statements").mkdir()
+    page = write_index(tmp_path).read_text()
+    assert 'href="2026Q1-owner.html"' in page and 'href="2026Q2-staff.html"' in page
+    assert "notes.html" not in page and "statements" not in page
+    assert HOSTILE not in page and html_problems(page) == []
+    assert page.index("2026Q2") < page.index("2026Q1")  # newest first
+
+
+def test_kernel_start_is_retried_a_bounded_number_of_times(monkeypatch, tmp_path):
+    calls = []
+
+    def flaky(self, attempt):
+        calls.append(attempt)
+        if len(calls) < 3:
+            raise zmq.ZMQError(98, "Address already in use")
+
+    def dead(self, attempt):
+        calls.append(attempt)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(KernelSession, "_start_once", flaky)
+    session = KernelSession(retries=2, retry_delay=0)
+    session.start()
+    assert calls == [0, 1, 2]
+    calls.clear()
+    monkeypatch.setattr(KernelSession, "_start_once", dead)
+    with pytest.raises(ReportError, match="after 3 attempts"):
+        session.start()
+    assert calls == [0, 1, 2]
+    session.close()
+
+
+# --- end to end on a real kernel (one shared run of the tiny dataset) -----------------------
+
+
+@pytest.fixture(scope="module")
+def rendered(hostile_dir, tmp_path_factory):
+    """Both audiences of both quarters of the hostile tiny dataset, on two workers."""
+    out = tmp_path_factory.mktemp("reports")
+    jobs = plan_reports(hostile_dir)
+    paths = render_reports(jobs, out, workers=2)
+    return out, {p.name: p.read_text(encoding="utf-8") for p in paths}
+
+
+def test_batch_publishes_every_report_and_the_index(rendered):
+    out, pages = rendered
+    assert sorted(pages) == ["2026Q1-owner.html", "2026Q1-staff.html", "2026Q2-owner.html", "2026Q2-staff.html"]
+    index = (out / "index.html").read_text()
+    assert all(f'href="{name}"' in index for name in pages)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*pages, "index.html"])  # no temp files
+    assert (out / "2026Q1-owner.html").stat().st_mode & 0o777 == 0o640
+
+
+EXTERNAL = re.compile(r"<(script|link|img)\b[^>]*\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.I)
+
+
+def test_pages_are_static_offline_and_show_no_code(rendered):
+    for name, page in rendered[1].items():
+        assert not EXTERNAL.search(page), name
+        assert "<script" not in page.lower() and "require.js" not in page and "mathjax" not in page.lower()
+        assert html_problems(page) == []
+        assert "Traceback" not in page and "build_report(" not in page and "display(*" not in page
+        assert "application/vnd.jupyter.widget" not in page
+        assert page.count('src="data:image/png;base64,') >= 3, name
+
+
+def test_hostile_names_only_appear_escaped(rendered):
+    for name, page in rendered[1].items():
+        assert HOSTILE not in page and HOSTILE_CAMPAIGN not in page, name
+    owner = rendered[1]["2026Q1-owner.html"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in owner
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in owner
+
+
+def test_staff_pages_leak_nothing_personal(rendered, hostile_dir):
+    dataset = load_dataset(hostile_dir)
+    for period in ("2026Q1", "2026Q2"):
+        page = visible(rendered[1][f"{period}-staff.html"])
+        for person in NAMES.values():
+            assert person not in page and "Quaxley" not in page and "&lt;img" not in page
+        for text in salary_strings(dataset, period):
+            assert text not in page, (period, text)
+    owner = rendered[1]["2026Q1-owner.html"]
+    assert "Brunhilde Quaxley" in owner and "Why each person receives" in owner
+
+
+def test_provenance_appendix(rendered, hostile_dir):
+    page = rendered[1]["2026Q1-owner.html"]
+    for file in ("company.yaml", "staff.csv", "actuals.csv", "targets.csv", "funnel.csv", "plan.yaml"):
+        digest = __import__("hashlib").sha256((hostile_dir / file).read_bytes()).hexdigest()
+        assert digest in page, file
+    for text in ("20260101", "generated (UTC)", "numpy", "papermill", "code commit"):
+        assert text in page
+
+
+def test_report_numbers_match_the_engine(rendered, hostile_dir):
+    result = bonus_for_period(load_dataset(hostile_dir), "2026Q1")
+    owner = rendered[1]["2026Q1-owner.html"]
+    for payout in result.allocations.query("payout > 0")["payout"]:
+        assert f"{payout:,.2f}" in owner
+    assert "EUR 5,000" in owner and "missed" in rendered[1]["2026Q2-staff.html"]
+
+
+def test_executed_notebook_metadata_carries_no_salary(hostile_dir):
+    jobs = plan_reports(hostile_dir, ["2026Q1"], ["staff"])
+    with KernelSession() as session:
+        nb = execute_job(session, jobs[0])
+    assert set(nb.metadata.papermill.parameters) == DECLARED - {"note"}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop("image/png", None)
+    text = visible(json.dumps(nb))
+    assert not any(str(s) in text for s in SALARIES.values())
+    assert "Quaxley" not in text
+    assert all(c.cell_type != "code" or "audience-owner" not in c.metadata.get("tags", []) for c in nb.cells)
+
+
+def test_same_inputs_and_seed_give_the_same_page(rendered, hostile_dir, tmp_path):
+    again = render_reports(plan_reports(hostile_dir, ["2026Q1"], ["owner"]), tmp_path, workers=1)[0].read_text()
+    strip = re.compile(r'<section class="pl-section" id="provenance">.*?</section>', re.S)
+    first = strip.sub("", rendered[1]["2026Q1-owner.html"])
+    assert first == strip.sub("", again) and len(first) > 10_000
+
+
+def test_a_failing_template_leaves_the_previous_report_and_no_partial_file(hostile_dir, tmp_path):
+    nb = nbformat.read(DEFAULT_TEMPLATE, as_version=4)
+    nb.cells.insert(5, nbformat.v4.new_code_cell('raise RuntimeError("boom")'))
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nb, broken)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "2026Q1-owner.html").write_text("previous report")
+    with pytest.raises(ReportError) as exc:
+        render_reports(plan_reports(hostile_dir, ["2026Q1"], ["owner"]), out, template=broken, workers=1)
+    assert re.fullmatch(r"the template failed at cell \d+: RuntimeError: boom", exc.value.failures["2026Q1-owner"])
+    assert (out / "2026Q1-owner.html").read_text() == "previous report"
+    assert sorted(p.name for p in out.iterdir()) == ["2026Q1-owner.html", "index.html"]
+
+
+def test_a_value_that_is_code_stays_a_string(tmp_path):
+    pwned = tmp_path / "PWNED"
+    template = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('note = ""\nother = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import os\nprint(repr(note)); print(repr(other)); print(os.path.exists('PWNED'))"),
+    ], metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+    path = tmp_path / "t.ipynb"
+    nbformat.write(template, path)
+    values = {"note": "__import__('os').system('touch PWNED')",
+              "other": f"\"\\\"; __import__('pathlib').Path({str(pwned)!r}).touch(); \"\\n"}
+    with KernelSession() as session:
+        nb = execute_job(session, ReportJob("2026Q1", "owner", values), path)
+    printed = nb.cells[-1].outputs[0].text.splitlines()
+    assert printed == [repr(values["note"]), repr(values["other"]), "False"]
+    assert not pwned.exists()
+
+
+def test_cli_report_prints_where_the_reports_are(hostile_dir, tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["report", "--data", str(hostile_dir), "--period", "2026Q2", "--audience", "staff",
+                 "--out", str(out), "--draws", "200"]) == 0
+    captured = capsys.readouterr()
+    assert str(out / "2026Q2-staff.html") in captured.out and "index.html" in captured.err
+    assert sorted(p.name for p in out.iterdir()) == ["2026Q2-staff.html", "index.html"]
+
+
+def test_sample_company_has_eight_reportable_quarters():
+    jobs = plan_reports(ROOT / "data")
+    assert len(jobs) == 16 and {j.period for j in jobs} == {f"{y}Q{q}" for y in (2025, 2026) for q in range(1, 5)}
