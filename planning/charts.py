@@ -171,8 +171,8 @@ def gate_heatmap(revenue_attainment, gop_attainment, pool, current=None, gates=N
     if current is not None:
         ax.plot(*current, marker="o", markersize=8, markerfacecolor="white", markeredgecolor="black")
         ax.annotate("this period", current, xytext=(6, 6), textcoords="offset points", fontsize=8)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set_xlabel("revenue attainment", fontsize=8)
     ax.set_ylabel("GOP attainment", fontsize=8)
     ax.set_title("Where the bonus pays (grey: no pool)", fontsize=10)
@@ -188,10 +188,13 @@ def pool_distribution(pools, currency: str = "", p_pays: float | None = None,
     paying = pools[pools > 0]
     if paying.size:
         ax.hist(paying, bins=40, color=PALETTE["pool"], alpha=0.9)
-    for q, style in ((10, ":"), (50, "-"), (90, ":")):
-        value = float(np.percentile(pools, q)) if pools.size else 0.0
-        ax.axvline(value, color="black", linestyle=style, linewidth=1)
-        ax.annotate(f"P{q}", (value, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
+    marks: dict[float, list[str]] = {}  # percentiles that coincide share one line and label
+    for q in (10, 50, 90):
+        value = round(float(np.percentile(pools, q)), 2) if pools.size else 0.0
+        marks.setdefault(value, []).append(f"P{q}")
+    for value, names in marks.items():
+        ax.axvline(value, color="black", linestyle="-" if "P50" in names else ":", linewidth=1)
+        ax.annotate(", ".join(names), (value, 1), xycoords=("data", "axes fraction"), xytext=(2, -10),
                     textcoords="offset points", fontsize=8)
     money_axis(ax, currency, axis="x")
     share = p_pays if p_pays is not None else (float((pools > 0).mean()) if pools.size else 0.0)
