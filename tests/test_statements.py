@@ -1,0 +1,116 @@
+"""Personal statements: one escaped, private page per eligible person, with the right numbers."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from planning import InputError, bonus_for_period, load_dataset
+from planning.cli import main
+from planning.reports import html_problems
+from planning.statements import (
+    build_statements,
+    render_statements,
+    statement_filename,
+    write_statements,
+)
+from tests.conftest import write_dataset
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+STAFF = """\
+employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible
+A1,<img src=x onerror=alert(1)>,Sales,Manager,100000,1,2020-01-01,,true
+A2,Bob,Sales,Associate,50000,0.5,2020-01-01,,true
+A3,Cat,IT,Associate,60000,1,2026-02-15,,true
+A4,Dan,IT,Associate,40000,1,2020-01-01,2026-02-14,true
+A5,Eve,Marketing,Director,200000,1,2020-01-01,,false
+"""
+
+
+@pytest.fixture
+def hostile_dir(tmp_path):
+    return write_dataset(tmp_path / "data", {"staff.csv": STAFF})
+
+
+def test_one_page_per_eligible_person_plus_an_index(hostile_dir, tmp_path):
+    paths = write_statements(hostile_dir, "2026Q1", tmp_path / "out")
+    folder = tmp_path / "out" / "2026Q1"
+    assert [p.name for p in paths] == ["A1.html", "A2.html", "A3.html", "index.html"]  # A4 left, A5 not eligible
+    assert sorted(p.name for p in folder.iterdir()) == ["A1.html", "A2.html", "A3.html", "index.html"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in paths)
+
+
+def test_hostile_name_only_escaped_and_pages_are_static(hostile_dir, tmp_path):
+    paths = write_statements(hostile_dir, "2026Q1", tmp_path)
+    for path in paths:
+        page = path.read_text()
+        assert HOSTILE not in page
+        assert html_problems(page) == [], path.name
+    assert "&lt;img src=x onerror=alert(1)&gt;" in (tmp_path / "2026Q1" / "A1.html").read_text()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in (tmp_path / "2026Q1" / "index.html").read_text()
+
+
+def test_statement_shows_the_engine_payout_inputs_and_gates(hostile_dir):
+    dataset = load_dataset(hostile_dir)
+    result = bonus_for_period(dataset, "2026Q1")
+    pages = render_statements(dataset, result)
+    payouts = result.allocations.set_index("employee_id")["payout"]
+    for eid in ("A1", "A2", "A3"):
+        assert f"You receive EUR {payouts[eid]:,.2f} for 2026Q1." in pages[f"{eid}.html"]
+    cat = pages["A3.html"]
+    assert "Salary (full-time, per year)</th><td>EUR 60,000" in cat
+    assert "45 (50.0% of the quarter)" in cat  # 15 Feb to 31 Mar of a 90-day quarter
+    assert "The GOP gate (100.0% of target, EUR 200,000) passed with EUR 10,000 to spare" in cat
+    assert "Bob" not in cat and "EUR 100,000" not in cat  # nobody else's salary or name
+    assert sum(payouts[e] for e in ("A1", "A2", "A3")) == pytest.approx(result.allocated)
+
+
+def test_missed_gate_explains_the_gap_and_pays_nothing(hostile_dir):
+    dataset = load_dataset(hostile_dir)
+    pages = render_statements(dataset, bonus_for_period(dataset, "2026Q2"))
+    page = pages["A1.html"]
+    assert "There is no success bonus for 2026Q2: a gate was missed." in page
+    assert "was missed by EUR 50,000" in page and "was missed by EUR 90,000" in page
+    assert "You receive</th><td>EUR 0.00" in page
+
+
+def test_capped_person_is_told_about_the_cap(hostile_dir):
+    plan = hostile_dir / "plan.yaml"
+    plan.write_text(plan.read_text().replace("min_days_in_period: 0", "min_days_in_period: 0\n  individual_cap: 0.05"))
+    dataset = load_dataset(hostile_dir)
+    result = bonus_for_period(dataset, "2026Q1")
+    capped = result.allocations.query("capped")["employee_id"].tolist()
+    assert capped
+    statements = {s.employee_id: s for s in build_statements(dataset, result)}
+    assert any("more than your cap" in line for line in statements[capped[0]].arithmetic)
+
+
+def test_file_names_come_from_ids_and_are_safe():
+    assert statement_filename("E012") == "E012.html"
+    odd = statement_filename("../etc/passwd")
+    assert "/" not in odd and odd.startswith("___etc_passwd-") and odd.endswith(".html")
+    assert statement_filename("a/b") != statement_filename("a_b")
+
+
+def test_bad_input_writes_nothing(hostile_dir, tmp_path, capsys):
+    with pytest.raises(InputError):
+        write_statements(hostile_dir, "2030Q1", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert main(["statements", "--data", str(hostile_dir), "--period", "2026Q9", "--out", str(tmp_path / "o")]) == 2
+    assert "Traceback" not in capsys.readouterr().err and not (tmp_path / "o").exists()
+
+
+def test_cli_statements(hostile_dir, tmp_path, capsys):
+    assert main(["statements", "--data", str(hostile_dir), "--period", "2026Q1", "--out", str(tmp_path)]) == 0
+    assert "3 personal statements" in capsys.readouterr().out
+
+
+def test_statements_are_fast_for_many_people(tmp_path):
+    rows = ["employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible"]
+    rows += [f"E{i:04d},Person {i},Dept {i % 7},Associate,{40000 + i},1,2020-01-01,,true" for i in range(1000)]
+    folder = write_dataset(tmp_path / "big", {"staff.csv": "\n".join(rows) + "\n"})
+    started = time.perf_counter()
+    paths = write_statements(folder, "2026Q1", tmp_path / "out")
+    assert len(paths) == 1001
+    assert time.perf_counter() - started < 20  # one template, no kernel: typically about 1 s
