@@ -26,6 +26,7 @@ the Monte Carlo (:mod:`planning.montecarlo`) run the same formulas as a single s
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -121,8 +122,8 @@ class DriverDistribution:
     params: dict[str, float] = field(default_factory=dict)
 
     def frozen(self):
-        """The frozen ``scipy.stats`` distribution."""
-        return getattr(scipy.stats, self.dist)(**self.params)
+        """The frozen ``scipy.stats`` distribution (built once per distinct spec)."""
+        return _frozen(self.dist, tuple(sorted(self.params.items())))
 
     def from_normal(self, z: np.ndarray) -> np.ndarray:
         """Map standard-normal draws to this distribution (the Gaussian copula's marginal).
@@ -145,6 +146,12 @@ class DriverDistribution:
 
     def to_dict(self) -> dict:
         return {"dist": self.dist, **self.params}
+
+
+@functools.lru_cache(maxsize=256)
+def _frozen(dist: str, params: tuple[tuple[str, float], ...]):
+    # Freezing builds scipy's docstrings (~1 ms); the Monte Carlo asks once per block.
+    return getattr(scipy.stats, dist)(**dict(params))
 
 
 # --- scenarios and their file ---------------------------------------------------------------
@@ -662,7 +669,8 @@ def calibrate(dataset: Dataset, base_period: str | Period) -> Baseline:
         average_deal = campaign / won
     else:
         base = dataset.period(label)
-        history = dataset.funnel[[dataset.period(p) <= base for p in dataset.funnel["period"]]]
+        before = np.array([dataset.period(p) <= base for p in dataset.funnel["period"]], dtype=bool)
+        history = dataset.funnel[before]
         total_won = float(history["won"].sum())
         average_deal = float(history["revenue"].sum()) / total_won if total_won else 0.0
     people = staff_in_period(dataset.staff, dataset.period(label), Distribution())
@@ -757,7 +765,8 @@ def project_arrays(baseline: Baseline, changes: Mapping[str, Any]) -> dict[str, 
     shape = np.broadcast_shapes(*(a.shape for a in c.values()))
 
     def out(x):
-        return np.broadcast_to(x, shape).copy()
+        x = np.asarray(x)
+        return x if x.shape == shape else np.broadcast_to(x, shape).copy()
 
     return {
         "leads": out(leads), "lead_to_win": out(rate), "average_deal": out(deal / 100),

@@ -179,6 +179,14 @@ def test_funnel_drivers_need_a_funnel_in_the_base_period(tiny):
     assert run_scenario(tiny, "2026Q2", with_drivers(other_revenue=0.1)).revenue == 990_000
 
 
+def test_a_dataset_without_funnel_csv_projects_other_revenue(tmp_path):
+    tiny = load_dataset(write_dataset(tmp_path / "nofunnel", {"funnel.csv": None}))
+    base = calibrate(tiny, "2026Q1")
+    assert (base.leads, base.campaign_revenue, base.other_revenue, base.has_funnel) == (0, 0, 1_000_000, False)
+    assert run_scenario(tiny, "2026Q1").to_dict() == bonus_for_period(tiny, "2026Q1").to_dict()
+    assert run_scenario(tiny, "2026Q1", with_drivers(other_revenue=0.1)).gop == 270_000
+
+
 def test_a_change_that_takes_a_rate_outside_0_to_1_is_refused(tiny):
     with pytest.raises(InputError) as err:
         run_scenario(tiny, "2026Q1", with_drivers(gross_margin=0.5))   # 60% + 50 points
