@@ -251,3 +251,12 @@ def test_cli_simulate_summary_and_bad_draws(capsys):
     assert "Both gates pass" in out and "Pool P10 / P50 / P90" in out and "Fulfilment" in out
     assert main(["simulate", "--data", "data", "--period", "2026Q3", "--draws", "0"]) == 2
     assert capsys.readouterr().err.startswith("error: --draws: 0 is not a number of draws")
+
+
+def test_monte_carlo_chart_is_the_pool_histogram(sample):
+    from planning.charts import monte_carlo_chart
+
+    sim = simulate(sample, "2027Q1", "base", draws=5_000)
+    ax = monte_carlo_chart(sim).axes[0]
+    assert sum(p.get_height() for p in ax.patches) == (sim.pools > 0).sum()
+    assert f"{sim.p_pays:.0%}" in ax.get_title()

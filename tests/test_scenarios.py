@@ -450,3 +450,21 @@ def test_lift_needed_for_a_rate_and_when_it_cannot_be_reached(tiny):
     # at a 30% margin GOP is -90,000; saving all 15,000 of campaign spend cannot reach 200,000
     never = lift_needed(tiny, "2026Q1", "marketing_spend", with_drivers(gross_margin=-0.3))
     assert not never.found and "does not pay whatever marketing_spend does" in never.message
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+
+def test_scenario_charts_draw_the_tables(sample):
+    from planning import charts
+
+    table = compare_scenarios(sample, "2027Q1")
+    fig = charts.scenario_comparison_chart(table, "AUD")
+    revenue, _, pool = fig.axes
+    assert [p.get_height() for p in pool.patches] == table["pool"].tolist()
+    assert [t.get_text() for t in revenue.get_xticklabels()] == sample.scenarios.names
+    swept = sweep(sample, "2026Q3", {"leads": [-0.2, 0.0, 0.2], "gates.gop": [0.9, 1.0]})
+    lines = charts.sweep_chart(swept, "leads", by="gates.gop").axes[0].get_lines()
+    assert len(lines) == 2 and lines[1].get_ydata().tolist() == swept["pool"][swept["gates.gop"] == 1.0].tolist()
+    grid = pool_heatmap(sample, "2026Q3")
+    assert charts.pool_heatmap_chart(grid, "AUD").axes[0].get_title().startswith("Where the bonus pays")
