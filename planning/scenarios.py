@@ -193,10 +193,17 @@ class Scenario:
 
     def with_drivers(self, **changes: float) -> Scenario:
         """A copy with some fixed driver changes replaced (validated when projected)."""
-        unknown = sorted(set(changes) - set(DRIVERS))
-        if unknown:
-            raise InputError([_unknown_driver(f"drivers.{u}", u) for u in unknown])
-        return replace(self, drivers={**self.drivers, **{k: float(v) for k, v in changes.items()}})
+        problems: list[Problem] = []
+        checked = {}
+        for name, value in changes.items():
+            path = f"scenarios.{self.name}.drivers.{name}"
+            if name not in DRIVERS:
+                problems.append(_unknown_driver(path, name))
+            else:
+                checked[name] = _driver_change(value, DRIVERS[name], path, problems)
+        if problems:
+            raise InputError([replace(p, file="drivers") for p in problems])
+        return replace(self, drivers={**self.drivers, **checked})
 
     def to_dict(self) -> dict:
         """Plain data for provenance and reports."""

@@ -187,6 +187,13 @@ def test_a_dataset_without_funnel_csv_projects_other_revenue(tmp_path):
     assert run_scenario(tiny, "2026Q1", with_drivers(other_revenue=0.1)).gop == 270_000
 
 
+def test_drivers_given_in_code_are_checked_like_the_file():
+    with pytest.raises(InputError, match="unknown driver 'leeds'"):
+        BASE.with_drivers(leeds=0.1)
+    with pytest.raises(InputError, match="write 0.5 for 50%"):
+        BASE.with_drivers(leads=50)
+
+
 def test_a_change_that_takes_a_rate_outside_0_to_1_is_refused(tiny):
     with pytest.raises(InputError) as err:
         run_scenario(tiny, "2026Q1", with_drivers(gross_margin=0.5))   # 60% + 50 points
