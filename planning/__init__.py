@@ -111,3 +111,28 @@ __all__ = [
     "staff_in_period",
     "with_overrides",
 ]
+
+# Reports and statements need papermill, nbconvert and Jinja, which `import planning` should
+# not pay for (the model, the kernel and the CLI's other commands never use them): their entry
+# points load on first use (PEP 562).
+_LAZY = {
+    "QuarterlyReport": "planning.report_sections",
+    "build_report": "planning.report_sections",
+    "ReportError": "planning.reports",
+    "plan_reports": "planning.reports",
+    "render_report": "planning.reports",
+    "render_reports": "planning.reports",
+    "write_statements": "planning.statements",
+}
+__all__ += list(_LAZY)
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'planning' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
