@@ -51,6 +51,7 @@ import multiprocessing.util
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -673,6 +674,9 @@ _WORKER: dict = {}
 
 
 def _worker_start(template: str, start_timeout: float, execution_timeout: float, retries: int) -> None:
+    # Ctrl-C is the parent's to handle: it cancels what has not started and waits for the
+    # workers, which then shut their kernels down and remove their private directories.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     session = KernelSession(start_timeout, execution_timeout, retries)
     _WORKER.update(session=session, template=Path(template))
     multiprocessing.util.Finalize(session, session.close, exitpriority=10)
