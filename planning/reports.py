@@ -362,8 +362,10 @@ class KernelSession:
                             attempt + 1, self.retries + 1)
                 self._stop_kernel()
                 time.sleep(self.retry_delay * (attempt + 1))
+        log_file = self._dir / "kernel.log"
+        tail = log_file.read_text(errors="replace").strip().splitlines()[-1:] if log_file.exists() else []
         raise ReportError({"kernel": f"could not start a Python kernel after {self.retries + 1} attempts "
-                                     f"({type(last).__name__}: {last})"})
+                                     f"({type(last).__name__}: {last})" + (f"; kernel said: {tail[0]}" if tail else "")})
 
     def _start_once(self, attempt: int) -> None:
         env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")

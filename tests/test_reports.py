@@ -7,6 +7,7 @@ import decimal
 import enum
 import json
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -490,7 +491,8 @@ def test_a_value_that_is_code_stays_a_string(tmp_path):
     pwned = tmp_path / "PWNED"
     template = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell('note = ""\nother = ""', metadata={"tags": ["parameters"]}),
-        nbformat.v4.new_code_cell("import os\nprint(repr(note)); print(repr(other)); print(os.path.exists('PWNED'))"),
+        nbformat.v4.new_code_cell("import os, sys\nprint(repr(note)); print(repr(other)); print(os.path.exists('PWNED'))\n"
+                                  "print(sys.executable)"),
     ], metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
     path = tmp_path / "t.ipynb"
     nbformat.write(template, path)
@@ -499,7 +501,7 @@ def test_a_value_that_is_code_stays_a_string(tmp_path):
     with KernelSession() as session:
         nb = execute_job(session, ReportJob("2026Q1", "owner", values), path)
     printed = nb.cells[-1].outputs[0].text.splitlines()
-    assert printed == [repr(values["note"]), repr(values["other"]), "False"]
+    assert printed == [repr(values["note"]), repr(values["other"]), "False", sys.executable]  # this venv's Python
     assert not pwned.exists()
 
 
