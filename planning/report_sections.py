@@ -384,8 +384,9 @@ class QuarterlyReport:
                        "quarter (see the bonus pool below).")
             cls = "miss"
         else:
-            missed = " and the ".join(g.name for g in gate_distances(b, self.result.gross_margin) if not g.gate.passed)
-            verdict = f"The {missed} gate was missed, so there is no success bonus this quarter."
+            missed = [g.name for g in gate_distances(b, self.result.gross_margin) if not g.gate.passed]
+            which = f"{missed[0]} gate was" if len(missed) == 1 else f"{' and '.join(missed)} gates were"
+            verdict = f"The {which} missed, so there is no success bonus this quarter."
             cls = "miss"
         cards = [
             ("Revenue", self.money(b.revenue), f"{_pct(b.revenue_attainment)} of target {self.money(b.revenue_target)}",
