@@ -32,6 +32,7 @@ __all__ = [
     "curve_multiple",
     "pool_arrays",
     "staff_in_period",
+    "cap_cents",
     "compute_bonus",
     "bonus_for_period",
     "explain_payout",
@@ -191,6 +192,15 @@ def staff_in_period(staff: pd.DataFrame, period: Period, distribution: Distribut
     })
 
 
+def cap_cents(people: pd.DataFrame) -> np.ndarray:
+    """Each person's cap in whole cents, floored so no one is paid above a cap (inf: no cap).
+
+    ``people`` is a :func:`staff_in_period` frame. The 1e-6 cent absorbs float noise
+    (a cap of 0.29 is 28.999999999999996 cents before flooring, and stays 29).
+    """
+    return np.floor(people["cap"].to_numpy() * 100 + 1e-6)
+
+
 @dataclass(frozen=True, eq=False)
 class SharingRule:
     """Water-filling of a pool over fixed weights and caps, precomputed for many pools.
@@ -237,7 +247,8 @@ class SharingRule:
         pools = np.asarray(pools, dtype=float)
         k = np.searchsorted(self._breaks, pools, side="right")  # people capped
         left = self._weight_left[k]
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # A weight left near the smallest float can overflow the division to inf (no warning).
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             lam = np.where(left > 0, (pools - self._capped_sum[k]) / np.where(left > 0, left, 1), np.inf)
         return lam
 
@@ -505,14 +516,14 @@ def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, pla
     pool = float(steps.pool)
 
     people = staff_in_period(staff, period, plan.distribution, salary_factor)
-    cap_cents = np.floor(people["cap"].to_numpy() * 100 + 1e-6)  # never pay above a cap
-    rule = SharingRule.build(people["weight"].to_numpy(), cap_cents)
+    caps = cap_cents(people)
+    rule = SharingRule.build(people["weight"].to_numpy(), caps)
     pool_cents = int(round(pool * 100))
     allocated_cents = int(round(float(rule.allocated(pool_cents)))) if pool_cents else 0
     exact = rule.shares(pool_cents) if allocated_cents else np.zeros(len(people))
     payout_cents = largest_remainder(exact, allocated_cents, people["employee_id"].to_numpy())
     people["exact_share"] = exact / 100
-    people["capped"] = (people["weight"] > 0) & np.isfinite(cap_cents) & (payout_cents >= cap_cents) & (allocated_cents > 0)
+    people["capped"] = (people["weight"] > 0) & np.isfinite(caps) & (payout_cents >= caps) & (allocated_cents > 0)
     people["payout"] = payout_cents / 100
     return BonusResult(
         period=result.period, currency=currency, revenue=result.revenue, gop=result.gop,

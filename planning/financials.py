@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from planning.dataset import Dataset
+from planning.money import cents_array, sum_cents
 from planning.periods import Period
 
 __all__ = ["PeriodResult", "period_result", "pnl_table", "department_pnl", "attainment"]
@@ -36,11 +37,11 @@ class PeriodResult:
 
     @property
     def gross_profit(self) -> float:
-        return _cents_sum(self.revenue, -self.cogs)
+        return sum_cents((self.revenue, -self.cogs))
 
     @property
     def gop(self) -> float:
-        return _cents_sum(self.revenue, -self.cogs, -self.opex)
+        return sum_cents((self.revenue, -self.cogs, -self.opex))
 
     @property
     def gross_margin(self) -> float:
@@ -57,7 +58,7 @@ class PeriodResult:
     @property
     def excess_gop(self) -> float:
         """GOP above target, never negative."""
-        return max(0.0, _cents_sum(self.gop, -self.gop_target))
+        return max(0.0, sum_cents((self.gop, -self.gop_target)))
 
     def as_dict(self) -> dict:
         """The ``pnl --json`` object: numbers, not strings."""
@@ -76,15 +77,6 @@ class PeriodResult:
         }
 
 
-def _cents(values) -> np.ndarray:
-    return np.round(np.asarray(values, dtype=float) * 100).astype(np.int64)
-
-
-def _cents_sum(*amounts: float) -> float:
-    """Sum whole-cent amounts exactly (in integer cents)."""
-    return int(_cents(amounts).sum()) / 100
-
-
 def attainment(actual, target):
     """actual / target, elementwise."""
     return np.asarray(actual, dtype=float) / np.asarray(target, dtype=float)
@@ -97,9 +89,9 @@ def period_result(dataset: Dataset, period: str | Period) -> PeriodResult:
     target = dataset.targets[dataset.targets["period"] == label].iloc[0]
     return PeriodResult(
         period=label,
-        revenue=int(_cents(rows["revenue"]).sum()) / 100,
-        cogs=int(_cents(rows["cogs"]).sum()) / 100,
-        opex=int(_cents(rows["opex"]).sum()) / 100,
+        revenue=sum_cents(rows["revenue"]),
+        cogs=sum_cents(rows["cogs"]),
+        opex=sum_cents(rows["opex"]),
         revenue_target=float(target["revenue_target"]),
         gop_target=float(target["gop_target"]),
     )
@@ -111,7 +103,7 @@ def pnl_table(dataset: Dataset) -> pd.DataFrame:
     Indexed by period label in order.
     """
     sums = dataset.actuals.assign(
-        **{c: _cents(dataset.actuals[c]) for c in ("revenue", "cogs", "opex")}
+        **{c: cents_array(dataset.actuals[c]) for c in ("revenue", "cogs", "opex")}
     ).groupby("period")[["revenue", "cogs", "opex"]].sum()
     order = [str(p) for p in dataset.periods]
     table = (sums.loc[order] / 100).astype(float)

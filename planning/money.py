@@ -14,6 +14,8 @@ __all__ = [
     "parse_amount",
     "round_cents",
     "round_cents_array",
+    "cents_array",
+    "sum_cents",
     "largest_remainder",
     "format_money",
 ]
@@ -62,6 +64,24 @@ def round_cents_array(amounts) -> np.ndarray:
     a = np.asarray(amounts, dtype=float) * 100.0
     nudged = np.abs(a) * (1 + 16 * np.finfo(float).eps)
     return np.sign(a) * np.floor(nudged + 0.5) / 100.0 + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def cents_array(amounts) -> np.ndarray:
+    """Whole-cent amounts in currency units as int64 cents.
+
+    For amounts that are already whole cents (as loaded, or as projected): ``np.round``
+    only removes the binary noise of ``x * 100``. Use :func:`round_cents` to round.
+    """
+    return np.round(np.asarray(amounts, dtype=float) * 100).astype(np.int64)
+
+
+def sum_cents(amounts) -> float:
+    """Sum whole-cent amounts exactly, in integer cents; the total in currency units.
+
+    >>> sum(0.1 for _ in range(10)), sum_cents([0.1] * 10), sum_cents([1000.10, -0.2])
+    (0.9999999999999999, 1.0, 999.9)
+    """
+    return int(cents_array(amounts).sum()) / 100
 
 
 def to_cents(amount: float) -> int:

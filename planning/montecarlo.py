@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import optimize
 from tqdm import tqdm
 
-from planning.bonus import SharingRule, pool_arrays, staff_in_period
+from planning.bonus import SharingRule, cap_cents, pool_arrays, staff_in_period
 from planning.dataset import Dataset
 from planning.errors import InputError
 from planning.money import round_cents
@@ -76,7 +76,7 @@ class _Spec:
 
 def _spec(model: ScenarioModel) -> _Spec:
     people = staff_in_period(model.staff, model.period, model.plan.distribution, model.salary_factor)
-    caps = np.floor(people["cap"].to_numpy() * 100 + 1e-6)
+    caps = cap_cents(people)
     # Workers need weights and caps, not the staff table: keep what is pickled small.
     return _Spec(replace(model, staff=model.staff.iloc[:0]), people["weight"].to_numpy(), caps,
                  "salary_change" in model.scenario.uncertainty)

@@ -1,0 +1,473 @@
+"""One scenario for one planned quarter: calibration, the vectorised projection, the bonus.
+
+:func:`project_arrays` holds the driver formulas; :func:`run_scenario` puts one projected
+quarter through the bonus engine, and ``_evaluate`` does the engine's arithmetic for arrays
+of driver changes (sweeps, sensitivity, goal seek).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planning.bonus import BonusResult, cap_cents, compute_bonus, pool_arrays, staff_in_period
+from planning.dataset import Dataset
+from planning.errors import InputError, Problem
+from planning.financials import PeriodResult
+from planning.money import sum_cents
+from planning.periods import Period
+from planning.plan import Distribution, Plan
+from planning.scenarios.spec import (
+    DRIVERS,
+    FUNNEL_DRIVERS,
+    SOURCE,
+    Scenario,
+    _apply_plan,
+    _cholesky,
+    _uncertain_drivers,
+    scenario_set,
+)
+
+# --- calibration ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The base period's figures every driver changes. Amounts in currency units.
+
+    Notes
+    -----
+    From ``actuals.csv`` (company sums) and ``funnel.csv`` of the base period B:
+    leads L0, won deals W0, campaign revenue C0, campaign spend S0;
+    lead_to_win r0 = W0 / L0; average_deal d0 = C0 / W0 (with no wins in B: the average
+    deal of every funnel quarter up to B); other_revenue O0 = revenue R0 - C0;
+    gross_margin m0 = (R0 - cogs G0) / R0; payroll P0 = sum of annual_salary x fte x
+    tenure / 4 over ``staff.csv`` for B; other_opex = opex X0 - S0 - P0.
+    """
+
+    period: str
+    revenue: float
+    cogs: float
+    opex: float
+    leads: float
+    won: float
+    campaign_revenue: float
+    marketing_spend: float
+    lead_to_win: float
+    average_deal: float
+    payroll: float
+    has_funnel: bool
+
+    @property
+    def other_revenue(self) -> float:
+        return round(self.revenue - self.campaign_revenue, 2)
+
+    @property
+    def gross_profit(self) -> float:
+        return round(self.revenue - self.cogs, 2)
+
+    @property
+    def gross_margin(self) -> float:
+        return self.gross_profit / self.revenue if self.revenue else 0.0
+
+    @property
+    def other_opex(self) -> float:
+        return self.opex - self.marketing_spend - self.payroll
+
+    @property
+    def gop(self) -> float:
+        return round(self.revenue - self.cogs - self.opex, 2)
+
+    def value(self, driver: str) -> float:
+        """The base value the driver changes."""
+        return float(getattr(self, DRIVERS[driver].base_attr))
+
+    def to_dict(self) -> dict:
+        names = ("period", "revenue", "cogs", "opex", "gop", "leads", "won", "campaign_revenue",
+                 "other_revenue", "marketing_spend", "lead_to_win", "average_deal", "gross_margin",
+                 "payroll", "other_opex")
+        return {n: getattr(self, n) for n in names}
+
+
+def calibrate(dataset: Dataset, base_period: str | Period) -> Baseline:
+    """The :class:`Baseline` of ``base_period`` (a quarter with actuals)."""
+    label = str(dataset.period(base_period))
+    rows = dataset.actuals[dataset.actuals["period"] == label]
+    if rows.empty:
+        raise InputError.single("actuals.csv", f"has no rows for period {label}; expected actuals "
+                                "for the base period", column="period")
+    funnel = dataset.funnel[dataset.funnel["period"] == label]
+    leads, won = float(funnel["leads"].sum()), float(funnel["won"].sum())
+    campaign = sum_cents(funnel["revenue"])
+    if won > 0:
+        average_deal = campaign / won
+    else:
+        base = dataset.period(label)
+        before = np.array([dataset.period(p) <= base for p in dataset.funnel["period"]], dtype=bool)
+        history = dataset.funnel[before]
+        total_won = float(history["won"].sum())
+        average_deal = float(history["revenue"].sum()) / total_won if total_won else 0.0
+    people = staff_in_period(dataset.staff, dataset.period(label), Distribution())
+    return Baseline(
+        period=label,
+        revenue=sum_cents(rows["revenue"]),
+        cogs=sum_cents(rows["cogs"]),
+        opex=sum_cents(rows["opex"]),
+        leads=leads, won=won, campaign_revenue=campaign,
+        marketing_spend=sum_cents(funnel["spend"]),
+        lead_to_win=won / leads if leads else 0.0,
+        average_deal=average_deal,
+        payroll=float(people["period_salary"].sum()),
+        has_funnel=leads > 0,
+    )
+
+
+# --- the projection (vectorised) --------------------------------------------------------------
+
+
+def _half_up(cents: np.ndarray) -> np.ndarray:
+    """Round amounts in cents to whole cents, half away from zero."""
+    return np.where(cents >= 0, np.floor(cents + 0.5), -np.floor(0.5 - cents))
+
+
+def project_arrays(baseline: Baseline, changes: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Project the quarter for arrays of driver changes (broadcast together).
+
+    Parameters
+    ----------
+    baseline : Baseline
+    changes : mapping
+        Driver name -> change (scalar or array); missing drivers are 0.
+
+    Returns
+    -------
+    dict of numpy arrays
+        ``leads, lead_to_win, average_deal, campaign_revenue, other_revenue, revenue,
+        gross_margin, cogs, marketing_spend, payroll, other_opex, opex, gop``. Revenue,
+        cogs, opex and GOP are whole cents (currency units); GOP = revenue - cogs - opex.
+
+    Notes
+    -----
+    With relative changes c_x and changes in points p_x::
+
+        L = L0 (1 + c_leads)            r = r0 + p_lead_to_win        d = d0 (1 + c_average_deal)
+        campaign revenue C = L r d      other revenue O = O0 (1 + c_other_revenue)
+        revenue R = C + O               gross margin m = m0 + p_gross_margin
+        cogs = R (1 - m)
+        marketing spend S = S0 (1 + c_marketing_spend)
+        payroll P = P0 (1 + c_headcount_change)(1 + c_salary_change)
+        other opex = (X0 - S0 - P0)(1 + c_opex_growth)
+        opex = other opex + S + P       GOP = R - cogs - opex
+
+    Each line is computed as the base value plus the change (``C0 + (L r d - L0 r0 d0)``,
+    ...) so that no changes give the base period's figures bit for bit. Counts and amounts
+    stay at or above 0 and rates within [0, 1] (draws of a wide distribution are clipped
+    there); revenue, cogs and opex are rounded to cents, half up.
+    """
+    b = baseline
+    unknown = set(changes) - set(DRIVERS)
+    if unknown:
+        raise KeyError(f"unknown drivers {sorted(unknown)}")
+    c = {name: np.asarray(changes.get(name, 0.0), dtype=float) for name in DRIVERS}
+
+    def grow(base: float, change: np.ndarray) -> np.ndarray:
+        return base * np.maximum(0.0, 1.0 + change)
+
+    # Everything in cents from here on; the base amounts are whole cents.
+    revenue0, cogs0, opex0 = (round(x * 100) for x in (b.revenue, b.cogs, b.opex))
+    campaign0, spend0 = round(b.campaign_revenue * 100), round(b.marketing_spend * 100)
+    other0 = revenue0 - campaign0
+    gross_profit0 = revenue0 - cogs0
+    deal0, payroll0 = b.average_deal * 100, b.payroll * 100
+    other_opex0 = opex0 - spend0 - payroll0
+
+    leads = grow(b.leads, c["leads"])
+    rate = np.clip(b.lead_to_win + c["lead_to_win"], 0.0, 1.0)
+    deal = grow(deal0, c["average_deal"])
+    campaign = campaign0 + (leads * rate * deal - b.leads * b.lead_to_win * deal0)
+    other = grow(other0, c["other_revenue"])
+    revenue = campaign + other
+    margin = np.clip(b.gross_margin + c["gross_margin"], min(0.0, b.gross_margin), 1.0)
+    gross_profit = gross_profit0 + (revenue * margin - revenue0 * b.gross_margin)
+    spend = grow(spend0, c["marketing_spend"])
+    payroll = grow(payroll0, c["headcount_change"]) * np.maximum(0.0, 1.0 + c["salary_change"])
+    other_opex = grow(other_opex0, c["opex_growth"])
+    opex = opex0 + (other_opex - other_opex0) + (spend - spend0) + (payroll - payroll0)
+    revenue_c = _half_up(revenue)
+    cogs_c = _half_up(revenue - gross_profit)
+    opex_c = _half_up(opex)
+    shape = np.broadcast_shapes(*(a.shape for a in c.values()))
+
+    def out(x):
+        x = np.asarray(x)
+        return x if x.shape == shape else np.broadcast_to(x, shape).copy()
+
+    return {
+        "leads": out(leads), "lead_to_win": out(rate), "average_deal": out(deal / 100),
+        "campaign_revenue": out(campaign / 100), "other_revenue": out(other / 100),
+        "revenue": out(revenue_c / 100), "gross_margin": out(margin), "cogs": out(cogs_c / 100),
+        "marketing_spend": out(spend / 100), "payroll": out(payroll / 100),
+        "other_opex": out(other_opex / 100), "opex": out(opex_c / 100),
+        "gop": out((revenue_c - cogs_c - opex_c) / 100),
+    }
+
+
+# --- one scenario, one period -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioModel:
+    """Everything needed to project one scenario for one planned quarter (picklable).
+
+    Built by :func:`build_model`; used by :func:`run_scenario`, sweeps and the Monte Carlo.
+    """
+
+    period: Period
+    scenario: Scenario
+    baseline: Baseline
+    plan: Plan
+    revenue_target: float
+    gop_target: float
+    currency: str
+    staff: pd.DataFrame
+    cholesky: np.ndarray | None = None
+
+    @property
+    def drivers(self) -> dict[str, float]:
+        """Every driver's fixed change (0 when the scenario does not set it)."""
+        return {d: self.scenario.change(d) for d in DRIVERS}
+
+    @property
+    def uncertain(self) -> list[str]:
+        return _uncertain_drivers(self.scenario)
+
+    @property
+    def salary_factor(self) -> float:
+        return 1.0 + self.scenario.change("salary_change")
+
+
+def _base_period(dataset: Dataset, period: Period, scenario: Scenario) -> str:
+    if scenario.base_period:
+        return scenario.base_period
+    before = [p for p in dataset.periods if p <= period]
+    if not before:
+        first = dataset.periods[0] if dataset.periods else None
+        raise InputError.single("--period", f"{period} is before the first quarter of actuals"
+                                f"{f' ({first})' if first else ''}; expected a quarter at or after it "
+                                "to project from")
+    return str(before[-1])
+
+
+def _targets_for(dataset: Dataset, period: Period, scenario: Scenario) -> tuple[float, float]:
+    label = str(period)
+    given = dict(scenario.targets.get(label, {}))
+    row = dataset.targets[dataset.targets["period"] == label]
+    if not row.empty:
+        given.setdefault("revenue_target", float(row["revenue_target"].iloc[0]))
+        given.setdefault("gop_target", float(row["gop_target"].iloc[0]))
+    missing = [k for k in ("revenue_target", "gop_target") if k not in given]
+    if missing:
+        raise InputError.single("targets.csv", f"has no row for period {label} and scenario "
+                                f"{scenario.name!r} gives no {' or '.join(missing)}; expected a row in "
+                                f"targets.csv or scenarios.{scenario.name}.targets.{label} in scenarios.yaml",
+                                column="period")
+    return given["revenue_target"], given["gop_target"]
+
+
+def _check_rates(baseline: Baseline, scenario: Scenario) -> None:
+    """Fixed changes must leave rates within 0..1 and funnel drivers need a funnel."""
+    problems = []
+    for name in ("lead_to_win", "gross_margin"):
+        change = scenario.change(name)
+        value = baseline.value(name) + change
+        if change and not 0 <= value <= 1:
+            problems.append(Problem(SOURCE, None, f"scenarios.{scenario.name}.drivers.{name}",
+                                    f"takes the {DRIVERS[name].label} to {value:.4g} ({baseline.value(name):.4g} "
+                                    f"in {baseline.period} {change:+g}); expected a rate from 0 to 1"))
+    if not baseline.has_funnel:
+        for name in FUNNEL_DRIVERS:
+            if scenario.change(name) or name in scenario.uncertainty:
+                problems.append(Problem(SOURCE, None, f"scenarios.{scenario.name}.drivers.{name}",
+                                        f"the base period {baseline.period} has no leads in funnel.csv, "
+                                        "so funnel drivers cannot move revenue; expected funnel rows for "
+                                        "the base period (or a base_period that has them)"))
+    if problems:
+        raise InputError(problems)
+
+
+def build_model(dataset: Dataset, period: str | Period, scenario: str | Scenario = "base",
+                plan: Plan | None = None) -> ScenarioModel:
+    """Resolve a scenario for a planned quarter: base period, baseline, plan and targets.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    period : str or Period
+        The quarter being planned. It may be in the future; its targets come from the
+        scenario's ``targets`` or ``targets.csv``.
+    scenario : str or Scenario
+        A name in the dataset's scenarios (``base`` always exists) or a Scenario.
+    plan : Plan, optional
+        Instead of the dataset's plan; the scenario's plan overrides apply on top.
+    """
+    try:
+        p = dataset.period(period)
+    except ValueError as exc:
+        raise InputError.single("--period", str(exc)) from None
+    s = scenario if isinstance(scenario, Scenario) else scenario_set(dataset).get(scenario)
+    baseline = calibrate(dataset, _base_period(dataset, p, s))
+    _check_rates(baseline, s)
+    revenue_target, gop_target = _targets_for(dataset, p, s)
+    return ScenarioModel(
+        period=p, scenario=s, baseline=baseline, plan=_apply_plan(plan or dataset.plan, s),
+        revenue_target=revenue_target, gop_target=gop_target, currency=dataset.company.currency,
+        staff=dataset.staff, cholesky=_cholesky(s),
+    )
+
+
+def _period_result(model: ScenarioModel, changes: Mapping[str, float]) -> PeriodResult:
+    figures = project_arrays(model.baseline, changes)
+    return PeriodResult(period=str(model.period), revenue=float(figures["revenue"]),
+                        cogs=float(figures["cogs"]), opex=float(figures["opex"]),
+                        revenue_target=model.revenue_target, gop_target=model.gop_target)
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult(BonusResult):
+    """A scenario's bonus: a :class:`~planning.bonus.BonusResult` (same ``to_dict`` keys as
+    ``bonus --json``) that also carries the projection behind it."""
+
+    period_result: PeriodResult | None = None
+    scenario: str = "base"
+    base_period: str = ""
+    drivers: dict[str, float] = field(default_factory=dict)
+    salary_factor: float = 1.0
+
+
+def run_scenario(dataset: Dataset, period: str | Period, scenario: str | Scenario = "base",
+                 plan: Plan | None = None) -> ScenarioResult:
+    """The deterministic bonus of a scenario: the projected quarter through the bonus engine.
+
+    Returns
+    -------
+    ScenarioResult
+        A BonusResult as :func:`planning.bonus.bonus_for_period` gives for actuals (same
+        ``to_dict`` keys), plus ``period_result`` (the projected P&L), ``base_period`` and
+        ``drivers``.
+        With no driver changes and the planned quarter as its own base period, it equals the
+        actuals' bonus to the cent. Salaries are scaled by ``1 + salary_change`` for the
+        sharing weights and caps; ``headcount_change`` changes cost only (the people who would
+        join or leave are not known by name).
+    """
+    model = build_model(dataset, period, scenario, plan)
+    return _run_model(model)
+
+
+def _run_model(model: ScenarioModel, changes: Mapping[str, float] | None = None) -> ScenarioResult:
+    changes = dict(model.drivers if changes is None else changes)
+    projected = _period_result(model, changes)
+    factor = 1.0 + float(changes.get("salary_change", 0.0))
+    result = compute_bonus(projected, model.staff, model.period, model.plan,
+                           currency=model.currency, salary_factor=factor)
+    return ScenarioResult(**{f.name: getattr(result, f.name) for f in fields(BonusResult)},
+                          period_result=projected, scenario=model.scenario.name,
+                          base_period=model.baseline.period, drivers=changes, salary_factor=factor)
+
+
+def driver_table(dataset: Dataset, period: str | Period, scenario: str | Scenario = "base",
+                 plan: Plan | None = None) -> pd.DataFrame:
+    """The driver tree of a scenario next to its base period, one row per line.
+
+    Columns ``base`` (the base period) and ``scenario`` (projected) and ``change`` (the
+    driver's change in its unit); an owner can follow revenue and GOP back to each driver.
+    """
+    model = build_model(dataset, period, scenario, plan)
+    base = project_arrays(model.baseline, {})
+    projected = project_arrays(model.baseline, model.drivers)
+    rows = ["leads", "lead_to_win", "average_deal", "campaign_revenue", "other_revenue", "revenue",
+            "gross_margin", "cogs", "marketing_spend", "payroll", "other_opex", "opex", "gop"]
+    driver_of = {"leads": "leads", "lead_to_win": "lead_to_win", "average_deal": "average_deal",
+                 "other_revenue": "other_revenue", "gross_margin": "gross_margin",
+                 "marketing_spend": "marketing_spend", "other_opex": "opex_growth"}
+    table = pd.DataFrame({
+        "base": [float(base[r]) for r in rows],
+        "scenario": [float(projected[r]) for r in rows],
+        "driver": [driver_of.get(r, "") for r in rows],
+        "change": [model.scenario.change(driver_of[r]) if r in driver_of else np.nan for r in rows],
+    }, index=pd.Index(rows, name="line"))
+    table.loc["payroll", "driver"] = "headcount_change, salary_change"
+    table.attrs.update(base_period=model.baseline.period, period=str(model.period),
+                       scenario=model.scenario.name)
+    return table
+
+
+def _summary_row(result: BonusResult) -> dict:
+    return {
+        "revenue": result.revenue, "gop": result.gop,
+        "revenue_target": result.revenue_target, "gop_target": result.gop_target,
+        "revenue_attainment": result.revenue_attainment, "gop_attainment": result.gop_attainment,
+        "gates_passed": result.gates_passed, "pool": result.pool, "cost": result.allocated,
+        "cost_share_of_gop": result.allocated / result.gop if result.gop > 0 else np.nan,
+        "gop_after_bonus": result.gop_after_bonus,
+    }
+
+
+def compare_scenarios(dataset: Dataset, period: str | Period, names: Iterable[str] | None = None,
+                      plan: Plan | None = None) -> pd.DataFrame:
+    """Scenarios side by side: one row per scenario (index ``scenario``).
+
+    Columns: revenue, gop, revenue_target, gop_target, revenue_attainment, gop_attainment,
+    gates_passed, pool, cost (what is paid out: the pool less any unallocated part),
+    cost_share_of_gop (cost / GOP), gop_after_bonus, base_period.
+    """
+    names = list(names) if names is not None else scenario_set(dataset).names
+    rows = []
+    for name in names:
+        model = build_model(dataset, period, name, plan)
+        rows.append({"scenario": name, **_summary_row(_run_model(model)),
+                     "base_period": model.baseline.period})
+    return pd.DataFrame(rows).set_index("scenario")
+
+
+# --- many projections at once (sweeps, sensitivity, goal seek) ------------------------------
+
+#: What sweeps, sensitivity and comparisons can report, per projected result.
+OUTPUTS = ("revenue", "gop", "revenue_attainment", "gop_attainment", "gates_passed", "pool",
+           "cost", "gop_after_bonus", "cost_share_of_gop")
+
+
+def _total_cap_cents(model: ScenarioModel, plan: Plan, salary_factor: float) -> tuple[float, bool]:
+    """(sum of the people's caps in cents as compute_bonus floors them, anyone eligible?)."""
+    people = staff_in_period(model.staff, model.period, plan.distribution, salary_factor)
+    weights = people["weight"].to_numpy()
+    caps = cap_cents(people)
+    return float(caps[weights > 0].sum()), bool((weights > 0).any())
+
+
+def _evaluate(model: ScenarioModel, plan: Plan, changes: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """:data:`OUTPUTS` for arrays of driver changes under one plan (the engine's arithmetic)."""
+    changes = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in changes.items()}
+    figures = project_arrays(model.baseline, changes)
+    revenue, gop = figures["revenue"], figures["gop"]
+    steps = pool_arrays(plan, revenue, gop, model.revenue_target, model.gop_target)
+    pool_cents = np.round(steps.pool * 100)
+    factors = np.broadcast_to(1.0 + np.asarray(changes.get("salary_change", 0.0), float), pool_cents.shape)
+    allocated_cents = np.zeros_like(pool_cents)
+    for factor in np.unique(factors):
+        total_cap, anyone = _total_cap_cents(model, plan, float(factor))
+        here = factors == factor
+        if anyone:
+            allocated_cents[here] = np.round(np.minimum(pool_cents[here], total_cap))
+    cost = allocated_cents / 100
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(gop > 0, cost / np.where(gop > 0, gop, 1.0), np.nan)
+    return pd.DataFrame({
+        "revenue": revenue, "gop": gop,
+        "revenue_attainment": revenue / model.revenue_target, "gop_attainment": gop / model.gop_target,
+        "gates_passed": steps.gates_passed, "pool": steps.pool, "cost": cost,
+        "gop_after_bonus": (np.round(gop * 100) - allocated_cents) / 100, "cost_share_of_gop": share,
+    })
