@@ -15,7 +15,7 @@ import nbformat
 import pandas as pd
 import pytest
 import zmq
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from planning import InputError, bonus_for_period, load_dataset
@@ -289,6 +289,9 @@ def test_everything_small_shows_only_the_total_and_empty_departments_are_left_ou
 
 @given(st.dictionaries(st.sampled_from(["A", "B", "C", "D", "E", "F", "G"]),
                        st.tuples(st.integers(0, 30), st.integers(0, 10_000_000)), min_size=1))
+@example({"A": (1, 0)})
+@example({"A": (3, 100), "B": (9, 250)})
+@example({"A": (2, 100), "B": (2, 250), "C": (0, 0)})
 def test_suppression_properties(groups):
     by_department = pd.DataFrame({"eligible": [n for n, _ in groups.values()],
                                   "payout": [c / 100 for _, c in groups.values()]}, index=list(groups))
