@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-EDGE_MODULES = {"ui", "reports", "cli", "__main__", "export", "statements"}
+EDGE_MODULES = {"ui", "reports", "report_sections", "provenance", "cli", "__main__", "export", "statements"}
 FORBIDDEN = ("ipywidgets", "papermill", "nbconvert", "nbclient", "IPython", "voila")
 
 
@@ -27,6 +27,18 @@ def model_modules():
         if parts[0] in EDGE_MODULES:
             continue
         yield path
+
+
+def test_model_modules_do_no_file_io():
+    """Model code is pure: loading and writing happen at the edges (dataset, plan, exports)."""
+    loaders = {"dataset.py", "plan.py", "tables.py", "proposals.py", "parse.py"}
+    io_calls = ("open(", ".write_text(", ".read_text(", ".write_bytes(", "print(", "to_csv(", "to_excel(")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {call}"
+        for path in model_modules() if path.name not in loaders
+        for call in io_calls if call in path.read_text()
+    ]
+    assert offenders == []
 
 
 def test_model_modules_import_no_ui_or_runner():
