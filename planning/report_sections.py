@@ -185,7 +185,8 @@ def html_table(header: list[str] | None, rows: list[list[object]], numeric: set[
     head = f"<thead><tr>{cells(header, 'th')}</tr></thead>" if header else ""
     body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in rows)
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return Markup(f'<table class="{esc(cls)}">{cap}{head}<tbody>{body}</tbody></table>')
+    # The wrapper scrolls sideways instead of clipping a table wider than the page.
+    return Markup(f'<div class="pl-scroll"><table class="{esc(cls)}">{cap}{head}<tbody>{body}</tbody></table></div>')
 
 
 def _badge(passed: bool, yes: str = "passed", no: str = "missed") -> Markup:
