@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -110,6 +111,13 @@ class Html:
         return f"<Html {len(self.markup)} characters>"
 
 
+def _literal_text():
+    """Draw every text as written: no matplotlib mathtext, so a name like ``Ops $x^2$`` shows
+    as those characters and one like ``$\\foo$`` cannot make a chart (and the report) fail.
+    Used both while a figure is built and while it is drawn (tick labels are made then)."""
+    return matplotlib.rc_context({"text.parse_math": False})
+
+
 _PNG_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
 _PNG_CACHE_SIZE = 48
 
@@ -134,7 +142,8 @@ class Chart:
     @property
     def figure(self) -> Figure:
         if callable(self._figure):
-            self._figure = self._figure()
+            with _literal_text():
+                self._figure = self._figure()
         return self._figure
 
     def png(self) -> bytes:
@@ -142,8 +151,10 @@ class Chart:
             _PNG_CACHE.move_to_end(self.key)
             return _PNG_CACHE[self.key]
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None},
-                            facecolor="white")
+        figure = self.figure
+        with _literal_text():
+            figure.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None},
+                           facecolor="white")
         data = buffer.getvalue()
         if self.key is not None:
             _PNG_CACHE[self.key] = data
@@ -661,7 +672,7 @@ class QuarterlyReport:
         return [
             _section(f"{title}: {nxt}", _paragraphs(lines), html_table(None, rows, numeric={1}, cls="pl-table pl-kv"),
                      anchor="outlook"),
-            Chart(charts.pool_distribution(mc.pools, self.currency, mc.p_pays, figsize=(8, 3.0)),
+            Chart(lambda: charts.pool_distribution(mc.pools, self.currency, mc.p_pays, figsize=(8, 3.0)),
                   f"Simulated bonus pools for {nxt}", key=(self.fingerprint, self.label, "outlook", self.seed,
                                                           self.draws) if self.fingerprint else None),
         ]

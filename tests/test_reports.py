@@ -521,3 +521,34 @@ def test_cli_report_prints_where_the_reports_are(hostile_dir, tmp_path, capsys):
 def test_sample_company_has_eight_reportable_quarters():
     jobs = plan_reports(ROOT / "data")
     assert len(jobs) == 16 and {j.period for j in jobs} == {f"{y}Q{q}" for y in (2025, 2026) for q in range(1, 5)}
+
+
+# --- hardening: text that matplotlib would read as maths, error lines ----------------------
+
+
+MATHS_STAFF = ("employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
+               + "".join(f"M{i},P{i},{dept},Role $x^{{2$,50000,1,2020-01-01,,true\n"
+                         for i, dept in enumerate(["Ops $\\undefinedcmd$"] * 5 + ["Sales $5 and $6"] * 5)))
+MATHS_ACTUALS = """period,department,revenue,cogs,opex
+2026Q1,Sales $5 and $6,1000000,400000,100000
+2026Q1,Ops $\\undefinedcmd$,0,0,290000
+"""
+MATHS_FUNNEL = """period,campaign,channel,spend,leads,qualified,won,revenue
+2026Q1,$\\frac{1$ offer,$$,10000,200,40,10,300000
+2026Q1,Brand $\\x$,Awareness,5000,50,0,0,0
+"""
+
+
+def test_names_with_dollar_signs_draw_as_text_and_never_break_a_chart(tmp_path):
+    data = write_dataset(tmp_path / "maths", {"staff.csv": MATHS_STAFF, "actuals.csv": MATHS_ACTUALS,
+                                              "funnel.csv": MATHS_FUNNEL})
+    for audience in ("owner", "staff"):
+        report = build_report(data, "2026Q1", audience, draws=50)
+        charts = [item for name in ALL_SECTIONS for item in getattr(report, name)() if isinstance(item, Chart)]
+        assert len(charts) >= 5
+        for chart in charts:  # mathtext would raise ValueError on "$\undefinedcmd$" and "$\frac{1$"
+            assert chart.png()[:8] == b"\x89PNG\r\n\x1a\n", chart.alt
+        texts = [t.get_text() for chart in charts for t in chart.figure.findobj(
+            lambda o: hasattr(o, "get_parse_math"))]
+        assert any("$\\undefinedcmd$" in t for t in texts)  # the name itself, not maths
+
