@@ -660,7 +660,8 @@ def execute_job(session: KernelSession, job: ReportJob, template: Path | str | N
         try:
             return session.execute(notebook, params, Path(work))
         except PapermillExecutionError as exc:
-            first_line = str(exc.evalue).splitlines()[0] if exc.evalue else ""
+            # the first line that says something (mathtext and others start with a newline)
+            first_line = next((line.strip() for line in str(exc.evalue or "").splitlines() if line.strip()), "")
             raise ReportError({job.key: f"the template failed at cell {exc.exec_count}: "
                                         f"{exc.ename}: {first_line}"}) from None
 

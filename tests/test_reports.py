@@ -552,3 +552,14 @@ def test_names_with_dollar_signs_draw_as_text_and_never_break_a_chart(tmp_path):
             lambda o: hasattr(o, "get_parse_math"))]
         assert any("$\\undefinedcmd$" in t for t in texts)  # the name itself, not maths
 
+
+def test_a_failing_cell_is_reported_by_its_first_line_that_says_something(tmp_path):
+    template = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('note = ""', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('raise ValueError("\\n  \\nthe real reason\\nmore")'),
+    ], metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}})
+    path = tmp_path / "t.ipynb"
+    nbformat.write(template, path)
+    with KernelSession() as session, pytest.raises(ReportError) as exc:
+        execute_job(session, ReportJob("2026Q1", "owner", {"note": "x"}), path)
+    assert exc.value.failures["2026Q1-owner"].endswith("ValueError: the real reason")
