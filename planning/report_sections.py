@@ -379,6 +379,27 @@ class QuarterlyReport:
         a = self.bonus.allocations
         return a[a["eligible"]]
 
+    def sharers_by_department(self) -> pd.DataFrame:
+        """Per department: ``eligible`` = people who can actually take part of the pool
+        (eligible, a weight above 0 and an individual cap of at least a cent) and their
+        ``payout``. Someone eligible with no weight receives nothing, so they cannot make
+        a group look bigger than the people its total is shared by."""
+        a = self.bonus.allocations
+        sharing = a["eligible"] & (a["weight"] > 0) & (a["cap"] >= 0.01)
+        frame = a.assign(eligible=sharing).groupby("department").agg(
+            eligible=("eligible", "sum"), payout=("payout", "sum"))
+        return frame
+
+    @property
+    def hides_paid_out(self) -> bool:
+        """Staff only: the amount paid out (and so GOP after the bonus) would be a figure
+        about fewer than :data:`MIN_GROUP` people that the public pool does not already
+        give away. That happens when caps kept part of the pool back: the amount paid is
+        then the caps of a few people, which are a fixed share of their salaries."""
+        if self.is_owner or self.bonus.unallocated <= 0 or self.bonus.allocated <= 0:
+            return False
+        return int(self.sharers_by_department()["eligible"].sum()) < MIN_GROUP
+
     # -- sections --
     def title(self) -> list:
         """The page heading and the quarter's verdict in one sentence."""
@@ -389,7 +410,7 @@ class QuarterlyReport:
         b = self.bonus
         if b.gates_passed and b.pool > 0:
             verdict = (f"Every gate was passed: the company earns a success bonus pool of {self.money(b.pool)}, "
-                       f"shared by {len(self.eligible)} eligible people.")
+                       f"shared by {len(self.eligible)} eligible {'person' if len(self.eligible) == 1 else 'people'}.")
             cls = "pass"
         elif b.gates_passed:
             verdict = ("Every gate was passed, but under the plan's rules there is nothing to share this "
@@ -488,19 +509,27 @@ class QuarterlyReport:
                  "self_funding": "Self-funding (never more than GOP above target) limited it"}
         rows = [["Raw pool (before limits)", self.money(b.raw_pool, 2)]]
         rows += [[names[x.name], f"{self.money(x.before, 2)} to {self.money(x.after, 2)}"] for x in b.limits]
-        rows += [
-            ["Bonus pool", self.money(b.pool, 2)],
-            ["Paid out", self.money(b.allocated, 2)],
-            ["Not paid (stays with the company)", self.money(b.unallocated, 2)],
-            ["Cost of the bonus as a share of GOP", _pct(b.pool_share_of_gop)],
-            ["Share of GOP above target", _pct(b.pool_share_of_excess_gop)],
-            ["GOP after the bonus", self.money(b.gop_after_bonus, 2)],
-        ]
+        rows += [["Bonus pool", self.money(b.pool, 2)]]
+        lines = explain_pool(b)
+        if self.hides_paid_out:
+            # the sentence on the unpaid part would give the paid part away by subtraction
+            lines = [line for line in lines if "could not be paid" not in line]
+            lines.append(f"Fewer than {MIN_GROUP} people share the pool and individual caps kept part of it "
+                         "back, so the amount paid out (and GOP after the bonus) would show their pay. "
+                         "It is not shown here; each person's statement gives their own payout.")
+            rows += [["Paid out, not paid, GOP after the bonus", f"not shown (fewer than {MIN_GROUP} people)"]]
+        else:
+            rows += [["Paid out", self.money(b.allocated, 2)],
+                     ["Not paid (stays with the company)", self.money(b.unallocated, 2)]]
+        rows += [["Cost of the bonus as a share of GOP", _pct(b.pool_share_of_gop)],
+                 ["Share of GOP above target", _pct(b.pool_share_of_excess_gop)]]
+        if not self.hides_paid_out:
+            rows += [["GOP after the bonus", self.money(b.gop_after_bonus, 2)]]
         if not b.limits and b.gates_passed:
             rows.insert(1, ["Limits", "none bit this quarter"])
         table = html_table(None, rows, numeric={1}, cls="pl-table pl-kv")
         return [
-            _section("The bonus pool", _paragraphs(explain_pool(b)), table, anchor="pool"),
+            _section("The bonus pool", _paragraphs(lines), table, anchor="pool"),
             self.chart("waterfall", lambda: charts.bonus_waterfall(b, figsize=(8, 3.4)),
                        "From GOP to the bonus pool: target, GOP above target, raw pool, limits, pool"),
         ]
@@ -542,20 +571,22 @@ class QuarterlyReport:
         """Staff: payouts by department with small groups suppressed."""
         if self.is_owner:
             return []
-        table, combined = suppressed_department_payouts(self.bonus.by_department())
-        rows = [[r.group, int(r.eligible), self.num(r.payout, 2)] for r in table.itertuples()]
+        table, combined = suppressed_department_payouts(self.sharers_by_department())
+        hide = self.hides_paid_out
+        rows = [[r.group, int(r.eligible), "not shown" if hide else self.num(r.payout, 2)]
+                for r in table.itertuples()]
         note = (f"To protect privacy, a department's total is shown only when at least {MIN_GROUP} eligible "
                 "people share it. Smaller departments are combined, and because the total pool is public, "
                 "a department is also combined whenever showing it would let a smaller one be worked out "
                 "by subtraction. No one's salary or individual payout appears in this report; each person "
                 "receives their own statement.")
-        parts = [html_table(["group", "eligible people", f"paid ({self.currency})"], rows, numeric={1, 2}),
+        parts = [html_table(["group", "people sharing", f"paid ({self.currency})"], rows, numeric={1, 2}),
                  _paragraphs([note], "pl-note")]
         if combined:
             label = table["group"].iloc[-1]
             parts.insert(1, _paragraphs([f"{label}: {', '.join(combined)}."], "pl-muted"))
         out = [_section("Payouts by department", *parts, anchor="departments")]
-        if len(table) and table["payout"].sum() > 0:
+        if len(table) and table["payout"].sum() > 0 and not hide:
             out.append(self.chart("department-groups", lambda: charts.grouped_payouts_chart(table, self.currency),
                                   "Total payout per department group (small groups combined)"))
         return out

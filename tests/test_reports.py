@@ -563,3 +563,49 @@ def test_a_failing_cell_is_reported_by_its_first_line_that_says_something(tmp_pa
     with KernelSession() as session, pytest.raises(ReportError) as exc:
         execute_job(session, ReportJob("2026Q1", "owner", {"note": "x"}), path)
     assert exc.value.failures["2026Q1-owner"].endswith("ValueError: the real reason")
+
+
+# --- hardening: what a small group's payouts give away --------------------------------------
+
+
+CAPPED_PLAN = """\
+gates: {revenue: 0.95, gop: 1.0}
+pool: {method: excess_gop_share, rate: 0.5, floor: 0, cap: null, self_funding: true}
+distribution: {method: salary, require_employed_at_period_end: true, individual_cap: 0.05}
+"""
+ONE_PERSON = """employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible
+S1,Solo Quimby,Sales,Manager,87654,0.8,2020-01-01,,true
+S2,Other Person,IT,Associate,50000,1,2020-01-01,,false
+"""
+
+
+def test_staff_page_never_shows_what_a_few_capped_people_were_paid(tmp_path):
+    data = write_dataset(tmp_path / "solo", {"staff.csv": ONE_PERSON, "plan.yaml": CAPPED_PLAN})
+    report = build_report(data, "2026Q1", "staff")
+    b = report.bonus
+    assert b.unallocated > 0 and 0 < b.allocated < b.pool  # the cap kept most of the pool back
+    page = visible(section_html(report, *ALL_SECTIONS))
+    paid, person = f"{b.allocated:,.2f}", b.allocations.iloc[0]
+    # paid / 5% = the quarter's salary; GOP - paid; pool - paid: each would give the pay away
+    for text in (paid, f"{b.gop_after_bonus:,.2f}", f"{b.unallocated:,.2f}",
+                 f"{person.period_salary:,.2f}", "87,654", "70,123"):
+        assert text not in page, text
+    assert f"{b.pool:,.2f}" in page and "not shown" in page  # the pool itself is public
+    owner = section_html(build_report(data, "2026Q1", "owner"), "pool")
+    assert paid in owner and f"{b.gop_after_bonus:,.2f}" in owner
+
+
+NO_WEIGHT = "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n" + "".join(
+    [f"Z{i},Zero {i},Sales,Partner,0,1,2020-01-01,,true\n" for i in range(4)]
+    + ["Z9,Only Paid,Sales,Manager,91234,1,2020-01-01,,true\n"]
+    + [f"T{i},Tech {i},IT,Associate,{60000 + 1000 * i},1,2020-01-01,,true\n" for i in range(6)])
+
+
+def test_people_who_can_take_nothing_do_not_make_a_group_big_enough(tmp_path):
+    data = write_dataset(tmp_path / "zero", {"staff.csv": NO_WEIGHT})
+    report = build_report(data, "2026Q1", "staff")
+    one = report.bonus.allocations.set_index("employee_id").at["Z9", "payout"]
+    assert one > 0 and report.bonus.by_department().at["Sales", "eligible"] == 5
+    page = visible(section_html(report, "staff_payouts_by_department", "pool", "title"))
+    assert f"{one:,.2f}" not in page  # Sales' total is one person's payout
+    assert "All departments" in page
