@@ -440,6 +440,35 @@ class QuarterlyReport:
                   f'<div class="pl-cards">{card_html}</div></header>')
         return [Html(markup)]
 
+    def how_to_read(self) -> list:
+        """A short guide for a reader with no finance training, in this company's words:
+        its departments, its plan's gates and how its plan sets the pool."""
+        departments = sorted({str(d) for d in self.dataset.staff["department"]}
+                             | {str(d) for d in self.dataset.actuals["department"]}, key=str.casefold)
+        if len(departments) > 8:
+            listed = ", ".join(departments[:7]) + f" and {len(departments) - 7} more"
+        elif len(departments) > 1:
+            listed = ", ".join(departments[:-1]) + " and " + departments[-1]
+        else:
+            listed = "".join(departments)
+        gates = [name for name, level in (("revenue", self.plan.gates.revenue), ("GOP", self.plan.gates.gop))
+                 if level is not None]
+        if len(gates) == 2:
+            when = "When the company reaches <strong>both</strong> gates below"
+        elif gates:
+            when = f"When the company reaches the {gates[0]} gate below"
+        else:
+            when = "Under this plan, which has no gates,"
+        basis = {"excess_gop_share": "part of the profit it made above its GOP target",
+                 "gop_share": "a share of its GOP",
+                 "payout_curve": "an amount set by the plan's payout curve"}[self.plan.pool.method]
+        text = (f"<strong>How to read this report.</strong> Every department ({esc(listed)}) works towards the "
+                "same two company targets: <em>revenue</em> (what customers paid) and <em>GOP</em>, gross "
+                "operating profit (revenue less the direct cost of the work and the operating expenses). "
+                f"{when}, {esc(basis)} becomes a <em>success bonus pool</em> that is shared by everyone "
+                "eligible. Green means a target or gate was reached, red means it was missed.")
+        return [Html(f'<p class="pl-guide">{text}</p>')]
+
     def results(self) -> list:
         """The P&L against both targets, against the previous quarter, and the trend."""
         r = self.result

@@ -8,6 +8,7 @@ import enum
 import json
 import re
 import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 
@@ -42,9 +43,10 @@ from planning.reports import (
     render_reports,
     write_index,
 )
-from tests.conftest import ROOT, write_dataset
+from tests.conftest import ROOT, TINY_FILES, write_dataset
 
 HOSTILE = "<img src=x onerror=alert(1)>"
+TINY_STAFF, TINY_ACTUALS = (textwrap.dedent(TINY_FILES[f]) for f in ("staff.csv", "actuals.csv"))
 HOSTILE_CAMPAIGN = "<script>alert(2)</script>"
 SALARIES = {"A1": 123457, "A2": 54321, "A3": 67891, "A4": 43219, "A5": 211113}
 NAMES = {"A1": HOSTILE, "A2": "Brunhilde Quaxley", "A3": "Cassius Vellacott", "A4": "Dorothea Pimblett",
@@ -198,7 +200,7 @@ def section_html(report, *names) -> str:
     return "".join(parts)
 
 
-ALL_SECTIONS = ("title", "results", "gates", "pool", "sharing_rule", "payouts_by_department",
+ALL_SECTIONS = ("title", "how_to_read", "results", "gates", "pool", "sharing_rule", "payouts_by_department",
                 "staff_payouts_by_department", "payouts_by_person", "marketing", "outlook", "sensitivity",
                 "provenance")
 
@@ -609,3 +611,26 @@ def test_people_who_can_take_nothing_do_not_make_a_group_big_enough(tmp_path):
     page = visible(section_html(report, "staff_payouts_by_department", "pool", "title"))
     assert f"{one:,.2f}" not in page  # Sales' total is one person's payout
     assert "All departments" in page
+
+
+ONE_GATE_PLAN = """\
+gates: {revenue: 0.9}
+pool: {method: gop_share, rate: 0.1}
+distribution: {method: equal}
+"""
+
+
+def test_the_reading_guide_speaks_of_this_company_and_its_plan(tmp_path):
+    staff = TINY_STAFF.replace("IT", "R&D <b>lab</b>")
+    actuals = TINY_ACTUALS.replace("IT", "R&D <b>lab</b>")
+    data = write_dataset(tmp_path / "guide", {"staff.csv": staff, "actuals.csv": actuals, "plan.yaml": ONE_GATE_PLAN})
+    guide = section_html(build_report(data, "2026Q1", "staff"), "how_to_read")
+    assert "(Marketing, R&amp;D &lt;b&gt;lab&lt;/b&gt; and Sales)" in guide
+    assert "the revenue gate below, a share of its GOP becomes" in guide
+    assert "fulfilment" not in guide.lower() and "both" not in guide
+    sample = section_html(build_report(ROOT / "data", "2026Q4", "staff"), "how_to_read")
+    assert "reaches <strong>both</strong> gates below, part of the profit it made above its GOP target" in sample
+    # the template itself carries no company's words: the guide is built from the data
+    nb = nbformat.read(DEFAULT_TEMPLATE, as_version=4)
+    shown = [c.source for c in nb.cells if c.cell_type == "markdown" and "remove_cell" not in c.metadata.get("tags", [])]
+    assert not any("fulfilment" in text.lower() or "gates below" in text for text in shown)
