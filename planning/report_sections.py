@@ -712,13 +712,25 @@ class QuarterlyReport:
         except InputError as exc:
             return [_section(title, _paragraphs(["The outlook could not be computed from this quarter:"]
                                                 + [str(p) for p in exc.problems], "pl-note"), anchor="outlook")]
-        uncertain = ", ".join(sorted(scenario.uncertainty)) or "none"
-        lines = [f"If {nxt} starts from {self.label} as it was, with a normal quarter's ups and downs "
-                 f"(the base scenario in scenarios.yaml), the bonus pays in {_pct(mc.p_pays, 0)} of "
-                 f"{mc.draws:,} simulated quarters.",
-                 f"Drivers that vary: {uncertain}. Seed {mc.seed}: the same seed always gives the same odds."]
-        if not scenario.uncertainty:
-            lines.append("The base scenario has no uncertainty, so every simulated quarter is the same projection.")
+        has_file = self.dataset.scenarios is not None
+        start = (f"{self.label} with the changes of the base scenario in scenarios.yaml" if scenario.drivers
+                 else f"{self.label} as it was")
+        if scenario.uncertainty:
+            lines = [f"If {nxt} starts from {start}, with the ups and downs the base scenario in "
+                     f"scenarios.yaml allows, the bonus pays in {_pct(mc.p_pays, 0)} of {mc.draws:,} "
+                     "simulated quarters.",
+                     f"Drivers that vary: {', '.join(_driver_label(d) for d in sorted(scenario.uncertainty))}. "
+                     f"Seed {mc.seed}: the same "
+                     "seed always gives the same odds."]
+        else:
+            where = ("the base scenario in scenarios.yaml says nothing about how a quarter can vary" if has_file
+                     else "this dataset has no scenarios.yaml to say how a quarter can vary")
+            verdict = ("the bonus would pay" if mc.p_pays >= 1 else "the bonus would not pay" if mc.p_pays <= 0
+                       else f"the bonus pays in {_pct(mc.p_pays, 0)} of the simulated quarters")
+            lines = [f"This is a projection, not odds: {where}, so every simulated quarter is {nxt} starting "
+                     f"from {start}, and {verdict}.",
+                     "To see real odds, give the base scenario an uncertainty for its drivers in scenarios.yaml "
+                     "(see docs/scenarios.md)."]
         if note:
             lines.append(note)
         rows = [["Revenue gate passes", _pct(mc.p_revenue_gate, 0)],
@@ -787,6 +799,12 @@ class QuarterlyReport:
             html_table(["input file", "SHA-256"], inputs, cls="pl-table pl-hash"),
             html_table(None, facts, cls="pl-table pl-kv"),
             anchor="provenance")]
+
+
+def _driver_label(name: str) -> str:
+    from planning.scenarios import DRIVERS
+
+    return DRIVERS[name].label if name in DRIVERS else str(name)
 
 
 def build_report(data_path: str | Path, period: str, audience: str = "owner", plan_path: str | None = None,

@@ -634,3 +634,12 @@ def test_the_reading_guide_speaks_of_this_company_and_its_plan(tmp_path):
     nb = nbformat.read(DEFAULT_TEMPLATE, as_version=4)
     shown = [c.source for c in nb.cells if c.cell_type == "markdown" and "remove_cell" not in c.metadata.get("tags", [])]
     assert not any("fulfilment" in text.lower() or "gates below" in text for text in shown)
+
+
+def test_outlook_without_uncertainty_says_it_is_a_projection_not_odds(tiny_dir):
+    text = section_html(build_report(tiny_dir, "2026Q1", "owner", draws=20), "outlook")
+    assert "This is a projection, not odds: this dataset has no scenarios.yaml" in text
+    assert "ups and downs" not in text and "base scenario in scenarios.yaml allows" not in text
+    sample = section_html(build_report(ROOT / "data", "2026Q4", "owner", draws=50), "outlook")
+    assert "with the ups and downs the base scenario in scenarios.yaml allows" in sample
+    assert "Drivers that vary: average won deal, gross margin, lead-to-win rate" in sample
