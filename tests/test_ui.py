@@ -306,6 +306,38 @@ def test_scenario_picker_projects_through_the_scenario_engine(with_scenarios):
     assert cockpit.result.pool == bonus_for_period(ds, "2026Q1").pool
 
 
+def test_a_scenarios_plan_overrides_on_keys_without_a_control_are_kept(tmp_path):
+    """A scenario may change keys no control shows (floor, self-funding, eligibility)."""
+    import shutil
+
+    from planning.scenarios import run_scenario
+    from tests.conftest import SAMPLE
+
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("*.xlsx", "scenarios.yaml"))
+    (folder / "scenarios.yaml").write_text(SCENARIOS + """\
+  floored:
+    description: a guaranteed pool even in a bad quarter, for people who stayed 60 days
+    drivers: {leads: -0.3}
+    plan: {pool.floor: 5000, pool.self_funding: false, distribution.min_days_in_period: 60}
+""", encoding="utf-8")
+    ds = load_dataset(folder)
+    cockpit = BonusCockpit(ds, period="2026Q2", charts=False)
+    cockpit.revenue_gate.value = 0
+    cockpit.gop_gate.value = 0
+    cockpit.scenario.value = "floored"
+    cockpit.revenue_gate.value = 0
+    cockpit.gop_gate.value = 0  # no gates: the scenario's floor pays
+    engine = run_scenario(ds, "2026Q2", "floored",
+                          with_overrides(ds.plan, {"gates.revenue": None, "gates.gop": None}))
+    assert engine.pool == 5000.0
+    assert cockpit.result.plan.pool.floor == 5000.0
+    assert cockpit.result.plan.distribution.min_days_in_period == 60
+    assert cockpit.result.pool == engine.pool
+    assert cockpit.result.allocations["payout"].tolist() == engine.allocations["payout"].tolist()
+    assert "Bonus pool: AUD 5,000.00" in cockpit.headline.value
+
+
 def test_monte_carlo_runs_on_demand_with_the_cockpits_plan_and_targets(with_scenarios):
     from planning.montecarlo import simulate
 

@@ -332,7 +332,9 @@ class BonusCockpit:
                 model = self._model(settings.period, settings.scenario)
                 projected = scenario_bridge.projected_result(model, settings.revenue_target,
                                                              settings.gop_target)
-                self.result = evaluate(self.dataset, settings, self.base_plan, projected,
+                # model.plan is the plan with the scenario's overrides, including those no
+                # control shows (floor, self-funding, eligibility...): the controls go on top.
+                self.result = evaluate(self.dataset, settings, model.plan, projected,
                                        salary_factor=model.salary_factor)
             self.error = None
         except InputError as exc:
