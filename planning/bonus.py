@@ -43,19 +43,38 @@ __all__ = [
 
 # --- the pool -------------------------------------------------------------------------------
 
+#: Relative float noise of an attainment computed from cent amounts. 27,331,513.96 /
+#: 34,164,392.45 is exactly 80%, but 0.7999999999999999 in binary; an attainment this close
+#: to a gate or a curve point counts as being at it (the same tolerance as
+#: :func:`~planning.money.round_cents_array` uses for half cents).
+ATTAINMENT_NOISE = 16 * np.finfo(float).eps
+
+
+def snap_attainment(attainment, marks) -> np.ndarray:
+    """``attainment`` with values within float noise of one of ``marks`` set to that mark.
+
+    >>> float(snap_attainment(27331513.96 / 34164392.45, [0.8]))
+    0.8
+    """
+    a = np.asarray(attainment, dtype=float)
+    for mark in marks:
+        if mark is not None:
+            a = np.where(np.abs(a - mark) <= ATTAINMENT_NOISE * abs(mark), float(mark), a)
+    return a
+
 
 def curve_multiple(attainment, curve) -> np.ndarray:
     """The payout curve's multiple at ``attainment`` (vectorised).
 
     0 below the first point's attainment, the last point's multiple above the last point,
-    linear in between.
+    linear in between. An attainment within float noise of a point counts as at the point.
 
     >>> curve_multiple([0.8, 0.9, 0.95, 1.3], [[0.9, 0.5], [1.0, 1.0], [1.2, 1.5]]).round(4).tolist()
     [0.0, 0.5, 0.75, 1.5]
     """
-    a = np.asarray(attainment, dtype=float)
     xs = np.array([p[0] for p in curve], dtype=float)
     ys = np.array([p[1] for p in curve], dtype=float)
+    a = snap_attainment(attainment, xs)
     return np.where(a < xs[0], 0.0, np.interp(a, xs, ys))
 
 
@@ -91,7 +110,8 @@ def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArr
 
     Notes
     -----
-    1. Gates: pass when attainment >= gate (an absent gate always passes).
+    1. Gates: pass when attainment >= gate (an absent gate always passes); an attainment
+       within float noise (:data:`ATTAINMENT_NOISE`) of the gate is at the gate.
     2. Raw pool: ``excess_gop_share``: rate x max(0, GOP - gop_target); ``gop_share``:
        rate x max(0, GOP); ``payout_curve``: target_pool x f(a).
     3. floor (max), then cap (min), then self-funding (min with GOP above target).
@@ -102,8 +122,9 @@ def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArr
     ra = revenue / revenue_target
     ga = gop / gop_target
     gates: Gates = plan.gates
-    revenue_passed = ra >= gates.revenue if gates.revenue is not None else np.ones_like(ra, bool)
-    gop_passed = ga >= gates.gop if gates.gop is not None else np.ones_like(ga, bool)
+    revenue_passed = (snap_attainment(ra, [gates.revenue]) >= gates.revenue if gates.revenue is not None
+                      else np.ones_like(ra, bool))
+    gop_passed = snap_attainment(ga, [gates.gop]) >= gates.gop if gates.gop is not None else np.ones_like(ga, bool)
     passed = revenue_passed & gop_passed
     pool: Pool = plan.pool
     excess = np.maximum(0.0, gop - gop_target)
@@ -341,7 +362,7 @@ class GateCheck:
     @property
     def shortfall(self) -> float:
         """Attainment points missing (0 when passed)."""
-        return max(0.0, self.threshold - self.attainment)
+        return 0.0 if self.passed else max(0.0, self.threshold - self.attainment)
 
     @property
     def gap_amount(self) -> float:

@@ -73,6 +73,25 @@ def test_gates_pass_exactly_at_the_threshold(tiny):
     assert not bonus_for_period(tiny, "2026Q1", plan).gates_passed
 
 
+def test_gate_and_curve_point_reached_exactly_in_cents(tiny):
+    # 27,331,513.96 is exactly 80% of 34,164,392.45, but the float quotient is 0.7999999999999999.
+    at_gate = PeriodResult("2026Q1", revenue=27_331_513.96, cogs=20_000_000, opex=1_000_000,
+                           revenue_target=34_164_392.45, gop_target=6_000_000)
+    plan = parse_plan({"gates": {"revenue": 0.8},
+                       "pool": {"method": "payout_curve", "target_pool": 60_000, "metric": "revenue",
+                                "curve": [[0.8, 0.5], [1.0, 1.0]], "self_funding": False},
+                       "distribution": {"method": "equal"}})
+    r = compute_bonus(at_gate, tiny.staff, tiny.period("2026Q1"), plan)
+    assert r.gates_passed and r.gates[0].shortfall == 0.0
+    assert r.raw_pool == 30_000.0 and r.pool == 30_000.0   # the curve's first point, not 0
+    one_cent_short = dataclasses.replace(at_gate, revenue=27_331_513.95)
+    assert not compute_bonus(one_cent_short, tiny.staff, tiny.period("2026Q1"), plan).gates_passed
+    gop_gate = with_overrides(plan, {"gates.revenue": None, "gates.gop": 0.8, "pool.metric": "gop"})
+    at_gop_gate = dataclasses.replace(at_gate, cogs=0, opex=0, gop_target=34_164_392.45)
+    r = compute_bonus(at_gop_gate, tiny.staff, tiny.period("2026Q1"), gop_gate)
+    assert r.gates_passed and r.pool == 30_000.0
+
+
 def test_equal_sharing_with_individual_caps_by_hand(tiny):
     # Equal weights: Ann 1, Bob 0.5 (FTE), Cat 0.5 (half the quarter). Pool 5000 -> 2500/1250/1250.
     # Caps at 15% of period salary: Ann 3750, Bob 937.50, Cat 1125. Bob and Cat are capped; the
