@@ -130,6 +130,9 @@ def cmd_report(args) -> int:
     audiences = [args.audience] if args.audience else (["owner", "staff"] if args.all else ["owner"])
     seed = DEFAULT_SEED if args.seed is None else args.seed
     draws = DEFAULT_DRAWS if args.draws is None else args.draws
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError.single("--jobs", f"{args.jobs} is not a number of workers; expected a whole number "
+                                "from 1 (default: the number of CPU cores)")
     jobs = plan_reports(args.data, periods, audiences, args.plan, seed, draws)  # validate first
     started = time.perf_counter()
     try:

@@ -31,6 +31,7 @@ import hashlib
 import html
 import io
 import json
+import os
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -73,6 +74,7 @@ __all__ = [
     "html_table",
     "gate_distances",
     "suppressed_department_payouts",
+    "output_folder",
 ]
 
 AUDIENCES = ("owner", "staff")
@@ -327,6 +329,33 @@ def suppressed_department_payouts(by_department: pd.DataFrame, min_group: int = 
                      "eligible": int(frame.loc[combined, "eligible"].sum()), "payout": cents / 100})
     table = pd.DataFrame(rows, columns=["group", "departments", "eligible", "payout"])
     return table, combined
+
+
+def output_folder(path: Path | str, option: str = "--out") -> Path:
+    """Create ``path`` if needed and make sure files can be written into it.
+
+    Raises
+    ------
+    InputError
+        One line naming ``option`` when the path is a file, lies under a file, or cannot be
+        created or written to; raised before any report or statement is rendered.
+    """
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError.single(option, f"{folder} is a file; expected a folder for the output") from None
+    except NotADirectoryError:
+        raise InputError.single(option, f"{folder} lies under a file, not a folder; expected a folder "
+                                "for the output") from None
+    except OSError as exc:
+        raise InputError.single(option, f"cannot create the folder {folder} ({exc.strerror or exc}); "
+                                "expected a folder you can write to") from None
+    if not folder.is_dir():
+        raise InputError.single(option, f"{folder} is not a folder; expected a folder for the output")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError.single(option, f"cannot write into {folder}; expected a folder you can write to")
+    return folder
 
 
 # --- the report ----------------------------------------------------------------------------

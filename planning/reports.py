@@ -78,7 +78,7 @@ from papermill.exceptions import PapermillExecutionError
 from planning.errors import InputError, Problem
 from planning.export import write_atomic
 from planning.provenance import input_hashes
-from planning.report_sections import AUDIENCES, DEFAULT_DRAWS, DEFAULT_SEED
+from planning.report_sections import AUDIENCES, DEFAULT_DRAWS, DEFAULT_SEED, output_folder
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -740,8 +740,7 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
     declared = declared_parameters(template)
     for job in jobs:  # refuse bad parameters before any kernel starts
         check_parameters(job.parameters, declared)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out)  # a file or an unwritable folder is bad input, before any kernel
     cpus = os.cpu_count() or 1
     workers = max(1, min(workers or cpus, cpus, len(jobs) or 1))
     done: dict[str, Path] = {}

@@ -30,7 +30,7 @@ from planning.financials import period_result
 from planning.money import format_money
 from planning.plan import Plan, load_plan
 from planning.provenance import input_hashes
-from planning.report_sections import gate_distances
+from planning.report_sections import gate_distances, output_folder
 
 __all__ = ["Statement", "statement_filename", "build_statements", "render_statements", "write_statements"]
 
@@ -189,7 +189,7 @@ def write_statements(data: Path | str, period: str, out: Path | str = "reports/s
     p = dataset.require_period(period)
     result = bonus_for_period(dataset, p, the_plan)
     pages = render_statements(dataset, result, plan)  # everything rendered before anything is written
-    folder = Path(out) / str(p)
+    folder = output_folder(Path(out) / str(p))
     written = []
     for name in sorted(pages, key=lambda n: n == "index.html"):
         text = pages[name]

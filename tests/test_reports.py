@@ -643,3 +643,17 @@ def test_outlook_without_uncertainty_says_it_is_a_projection_not_odds(tiny_dir):
     sample = section_html(build_report(ROOT / "data", "2026Q4", "owner", draws=50), "outlook")
     assert "with the ups and downs the base scenario in scenarios.yaml allows" in sample
     assert "Drivers that vary: average won deal, gross margin, lead-to-win rate" in sample
+
+
+def test_an_output_path_that_is_a_file_is_bad_input_before_any_kernel(hostile_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(KernelSession, "start", lambda self: pytest.fail("a kernel was started"))
+    afile = tmp_path / "reports.html"
+    afile.write_text("keep me")
+    for out, says in ((afile, "is a file"), (afile / "sub", "lies under a file")):
+        assert main(["report", "--data", str(hostile_dir), "--period", "2026Q1", "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("error: --out: ") and says in err, err
+        assert "Traceback" not in err
+    assert main(["report", "--data", str(hostile_dir), "--all", "--jobs", "0", "--out", str(tmp_path / "r")]) == 2
+    assert "error: --jobs: 0 is not a number of workers" in capsys.readouterr().err
+    assert afile.read_text() == "keep me" and sorted(p.name for p in tmp_path.iterdir()) == ["reports.html"]

@@ -114,3 +114,12 @@ def test_statements_are_fast_for_many_people(tmp_path):
     paths = write_statements(folder, "2026Q1", tmp_path / "out")
     assert len(paths) == 1001
     assert time.perf_counter() - started < 20  # one template, no kernel: typically about 1 s
+
+
+def test_an_output_path_that_is_a_file_is_bad_input(hostile_dir, tmp_path, capsys):
+    afile = tmp_path / "statements"
+    afile.write_text("keep me")
+    assert main(["statements", "--data", str(hostile_dir), "--period", "2026Q1", "--out", str(afile)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out: ") and "lies under a file" in err and err.count("\n") == 1
+    assert afile.read_text() == "keep me"
