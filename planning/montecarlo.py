@@ -41,6 +41,7 @@ from planning.scenarios import (
     build_model,
     project_arrays,
 )
+from planning.scenarios.spec import _MAX_RELATIVE
 
 __all__ = [
     "BLOCK",
@@ -95,7 +96,12 @@ def _changes(model: ScenarioModel, seed: int, block: int, size: int) -> dict[str
     if model.cholesky is not None:
         z = model.cholesky @ z
     for i, name in enumerate(names):
-        changes[name] = changes[name] + model.scenario.uncertainty[name].from_normal(z[i])
+        drawn = changes[name] + model.scenario.uncertainty[name].from_normal(z[i])
+        if DRIVERS[name].kind == "relative":
+            # The range a fixed change is held to: a heavy tail (pareto, levy, cauchy) cannot
+            # take an amount to infinity and overflow the sums.
+            drawn = np.clip(drawn, -1.0, _MAX_RELATIVE)
+        changes[name] = drawn
     return {k: np.broadcast_to(v, (size,)) for k, v in changes.items()}
 
 
@@ -136,6 +142,11 @@ class _BlockStats:
     pools: np.ndarray           # currency units, one per draw
 
 
+def _int_cents(cents: np.ndarray) -> np.ndarray:
+    """Amounts already in whole cents (floats) as int64 (``np.round`` only removes binary noise)."""
+    return np.round(cents).astype(np.int64)
+
+
 def _simulate_blocks(spec: _Spec, seed: int, blocks: Sequence[tuple[int, int]]) -> list[_BlockStats]:
     """Simulate the blocks ``(index, size)``; runs in a worker."""
     model, rule = spec.model, spec.rule
@@ -148,8 +159,9 @@ def _simulate_blocks(spec: _Spec, seed: int, blocks: Sequence[tuple[int, int]]) 
         excess_cents = np.round(steps.excess_gop * 100)
         counts = np.array([steps.revenue_passed.sum(), steps.gop_passed.sum(), steps.gates_passed.sum(),
                            (pool_cents > 0).sum(), (allocated <= excess_cents).sum()], dtype=np.int64)
-        cents = np.array([pool_cents.sum(), allocated.sum(), np.round(o.revenue * 100).sum(),
-                          np.round(o.gop * 100).sum()]).round().astype(np.int64)
+        # Whole cents as int64 before summing: a float sum of a block loses cents above 2**53.
+        cents = np.array([_int_cents(pool_cents).sum(), _int_cents(allocated).sum(),
+                          _int_cents(o.revenue * 100).sum(), _int_cents(o.gop * 100).sum()], dtype=np.int64)
         out.append(_BlockStats(size, counts, cents, rule.share_sums(pool_cents, o.scale), steps.pool))
     return out
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from scipy import stats
 
 from planning import InputError, load_dataset, with_overrides
 from planning.cli import main
+from planning.money import round_cents
 from planning.montecarlo import (
     BLOCK,
     _changes,
@@ -106,6 +109,25 @@ def test_an_uncertain_pay_rise_scales_caps_per_draw(tiny_dir):
     mean_payout = np.mean([r.allocations["payout"].to_numpy() for r in loop], axis=0)
     assert np.abs(sim.expected_payout.to_numpy() - mean_payout).max() < 0.02
     assert sim.expected_cost == pytest.approx(np.mean([r.allocated for r in loop]), abs=0.05)
+
+
+def test_heavy_tailed_draws_stay_in_the_drivers_range_and_the_sums_stay_exact(tiny):
+    # pareto with b = 0.05 has draws beyond 1e300: unclipped they made revenue and GOP infinite
+    # and the int64 sums wrapped round (an expected GOP of minus trillions).
+    scenario = uncertain(leads=("pareto", {"b": 0.05, "loc": -1}),
+                         opex_growth=("levy", {"scale": 0.5}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sim = simulate(tiny, "2026Q1", scenario, draws=2_000, seed=3)
+    model = build_model(tiny, "2026Q1", scenario)
+    changes = _changes(model, 3, 0, 2_000)
+    assert changes["leads"].max() == 10.0 and changes["opex_growth"].max() == 10.0   # +1000%
+    loop = [_run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(2_000)]
+    revenue_cents = sum(round(r.revenue * 100) for r in loop)
+    gop_cents = sum(round(r.gop * 100) for r in loop)
+    assert sim.expected_revenue == round_cents(Decimal(revenue_cents) / 2_000 / 100)
+    assert sim.expected_gop == round_cents(Decimal(gop_cents) / 2_000 / 100)
+    assert np.array_equal(sim.pools, [r.pool for r in loop])
 
 
 # --- probabilities are right ------------------------------------------------------------------------
