@@ -112,7 +112,8 @@ def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArr
     -----
     1. Gates: pass when attainment >= gate (an absent gate always passes); an attainment
        within float noise (:data:`ATTAINMENT_NOISE`) of the gate is at the gate.
-    2. Raw pool: ``excess_gop_share``: rate x max(0, GOP - gop_target); ``gop_share``:
+    2. Raw pool: ``excess_gop_share``: rate x max(0, GOP - gop_target) (the excess rounded
+       to cents first); ``gop_share``:
        rate x max(0, GOP); ``payout_curve``: target_pool x f(a).
     3. floor (max), then cap (min), then self-funding (min with GOP above target).
     4. Rounded to cents, half up.
@@ -127,7 +128,9 @@ def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArr
     gop_passed = snap_attainment(ga, [gates.gop]) >= gates.gop if gates.gop is not None else np.ones_like(ga, bool)
     passed = revenue_passed & gop_passed
     pool: Pool = plan.pool
-    excess = np.maximum(0.0, gop - gop_target)
+    # GOP above target is money: round the difference to cents, so the float noise of two large
+    # amounts (22,009,152.70 - 22,006,952.00 = 2,200.699999999255) cannot move a half cent.
+    excess = np.maximum(0.0, round_cents_array(gop - gop_target))
     if pool.method == "excess_gop_share":
         raw = pool.rate * excess
     elif pool.method == "gop_share":

@@ -172,6 +172,17 @@ def test_pool_methods_and_limits_by_hand(tiny, pool, expected_pool, limit):
     assert r.allocated + r.unallocated == r.pool
 
 
+def test_half_cent_pool_on_a_large_gop_rounds_up():
+    # GOP 22,009,152.70 against 22,006,952.00: 5% of the excess 2,200.70 is 110.035 -> 110.04.
+    # In floats the excess is 2,200.699999999255, which used to round down to 110.03.
+    result = PeriodResult("2025Q2", revenue=89_410_195.81, cogs=40_440_625.87, opex=26_960_417.24,
+                          revenue_target=94_115_995.59, gop_target=22_006_952.00)
+    assert result.gop == 22_009_152.70
+    plan = parse_plan({"pool": {"rate": 0.05, "self_funding": False}})
+    arrays = pool_arrays(plan, result.revenue, result.gop, result.revenue_target, result.gop_target)
+    assert float(arrays.excess_gop) == 2200.70 and float(arrays.pool) == 110.04
+
+
 def test_curve_shape():
     curve = [[0.9, 0.5], [1.0, 1.0], [1.2, 1.5]]
     assert curve_multiple([0.0, 0.8999, 0.9, 1.1, 1.2, 5.0], curve).round(6).tolist() == [0, 0, 0.5, 1.25, 1.5, 1.5]
