@@ -7,14 +7,18 @@ weight, cap) with the arithmetic. It is rendered from a Jinja template with auto
 in this process, for everyone at once: no notebook, no kernel, milliseconds per person.
 
 Statements are private. They are written to their own folder (default
-``reports/statements/<period>/``), never linked from the reports' index, with file mode
-0600; each file is named after the employee id (made filename-safe), never the name.
+``reports/statements/<period>/``, mode 0700, replaced as a whole on every run), never linked
+from the reports' index, with file mode 0600; each file is named after the employee id (made
+filename-safe), never the name.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -25,7 +29,6 @@ import jinja2
 from planning.bonus import BonusResult, bonus_for_period, explain_pool, sharing_rule_text
 from planning.dataset import Dataset, load_dataset
 from planning.errors import InputError, Problem
-from planning.export import write_atomic
 from planning.financials import period_result
 from planning.money import format_money
 from planning.plan import Plan, load_plan
@@ -182,6 +185,12 @@ def write_statements(data: Path | str, period: str, out: Path | str = "reports/s
     """Validate, then write ``OUT/<period>/<employee id>.html`` for every eligible person and
     ``OUT/<period>/index.html``. Bad input raises InputError and writes nothing.
 
+    The period's folder is published as a whole: the pages are written into a private
+    temporary folder beside it (mode 0700, files 0600), which then replaces the previous
+    ``OUT/<period>/``. So the folder always holds exactly one run's statements (no page
+    left over for someone who is no longer eligible), and a failure half-way leaves the
+    previous folder as it was and no temporary folder behind.
+
     Returns the written paths, the index last.
     """
     dataset = load_dataset(data)
@@ -189,10 +198,45 @@ def write_statements(data: Path | str, period: str, out: Path | str = "reports/s
     p = dataset.require_period(period)
     result = bonus_for_period(dataset, p, the_plan)
     pages = render_statements(dataset, result, plan)  # everything rendered before anything is written
-    folder = output_folder(Path(out) / str(p))
-    written = []
-    for name in sorted(pages, key=lambda n: n == "index.html"):
-        text = pages[name]
-        written.append(write_atomic(folder / name, lambda tmp, text=text: tmp.write_text(text, encoding="utf-8"),
-                                    FILE_MODE))
-    return written
+    root = output_folder(out)
+    folder = root / str(p)
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single("--out", f"{folder} is a file; expected a folder for the statements")
+    names = sorted(pages, key=lambda n: n == "index.html")
+    staging = Path(tempfile.mkdtemp(prefix=f".{p}.", suffix=".tmp", dir=root))
+    previous: Path | None = None
+    try:
+        for name in names:
+            with open(os.open(staging / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "w",
+                      encoding="utf-8") as fh:
+                fh.write(pages[name])
+                fh.flush()
+                os.fsync(fh.fileno())
+        if folder.exists():
+            previous = Path(tempfile.mkdtemp(prefix=f".{p}.", suffix=".old", dir=root))
+            os.replace(folder, previous / "statements")
+        os.replace(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if previous is not None and (previous / "statements").exists() and not folder.exists():
+            os.replace(previous / "statements", folder)
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
+        raise
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+    _fsync_folder(root)
+    return [folder / name for name in names]
+
+
+def _fsync_folder(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

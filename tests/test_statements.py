@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -121,5 +122,36 @@ def test_an_output_path_that_is_a_file_is_bad_input(hostile_dir, tmp_path, capsy
     afile.write_text("keep me")
     assert main(["statements", "--data", str(hostile_dir), "--period", "2026Q1", "--out", str(afile)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: --out: ") and "lies under a file" in err and err.count("\n") == 1
+    assert err.startswith("error: --out: ") and "is a file" in err and err.count("\n") == 1
     assert afile.read_text() == "keep me"
+
+
+def test_a_new_run_replaces_the_period_folder_and_a_failed_one_leaves_it(hostile_dir, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    write_statements(hostile_dir, "2026Q1", out)
+    folder = out / "2026Q1"
+    assert sorted(p.name for p in folder.iterdir()) == ["A1.html", "A2.html", "A3.html", "index.html"]
+    stricter = tmp_path / "plan.yaml"  # A3 joined on 15 Feb: 45 days, now too few
+    stricter.write_text((hostile_dir / "plan.yaml").read_text().replace("min_days_in_period: 0",
+                                                                         "min_days_in_period: 60"))
+    paths = write_statements(hostile_dir, "2026Q1", out, plan=stricter)
+    # A3 is no longer eligible: no stale page with last run's payout is left for them
+    assert sorted(p.name for p in folder.iterdir()) == ["A1.html", "A2.html", "index.html"]
+    assert [p.name for p in paths] == ["A1.html", "A2.html", "index.html"] and all(p.exists() for p in paths)
+    assert folder.stat().st_mode & 0o777 == 0o700
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    real_fsync, calls = os.fsync, []
+
+    def failing_fsync(fd):  # the disk fills up after the first page
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="No space"):
+        write_statements(hostile_dir, "2026Q1", out)
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert sorted(p.name for p in out.iterdir()) == ["2026Q1"]  # no temporary folder left
