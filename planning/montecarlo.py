@@ -124,6 +124,23 @@ def _outcomes(spec: _Spec, seed: int, block: int, size: int) -> _Outcomes:
     return _Outcomes(figures["revenue"], figures["gop"], scale)
 
 
+def _to_share(spec: _Spec, pool_cents: np.ndarray, scale) -> tuple[np.ndarray, np.ndarray | None]:
+    """(pools to share, salary scales), with a salary scale of 0 handled as the engine does.
+
+    A draw whose pay cut reaches -100% has every salary at 0: with ``salary`` sharing nobody
+    has weight and with an individual cap every cap is 0, so nothing is paid; otherwise
+    (``equal`` or ``points`` without caps) salaries do not matter and the pool is shared as
+    it is. Scaling by 0 would divide the pool by 0 in :meth:`SharingRule.share_sums`.
+    """
+    if scale is None or not (scale <= 0).any():
+        return pool_cents, scale
+    zero = scale <= 0
+    distribution = spec.model.plan.distribution
+    if distribution.method == "salary" or distribution.individual_cap is not None:
+        pool_cents = np.where(zero, 0.0, pool_cents)
+    return pool_cents, np.where(zero, 1.0, scale)
+
+
 def _allocated_cents(spec: _Spec, rule: SharingRule, pool_cents: np.ndarray, scale) -> np.ndarray:
     """What is paid out of each pool: min(pool, the caps' total), as the engine does."""
     if rule.total_weight <= 0:
@@ -155,14 +172,15 @@ def _simulate_blocks(spec: _Spec, seed: int, blocks: Sequence[tuple[int, int]]) 
         o = _outcomes(spec, seed, block, size)
         steps = pool_arrays(model.plan, o.revenue, o.gop, model.revenue_target, model.gop_target)
         pool_cents = np.round(steps.pool * 100)
-        allocated = _allocated_cents(spec, rule, pool_cents, o.scale)
+        share_cents, scale = _to_share(spec, pool_cents, o.scale)
+        allocated = _allocated_cents(spec, rule, share_cents, scale)
         excess_cents = np.round(steps.excess_gop * 100)
         counts = np.array([steps.revenue_passed.sum(), steps.gop_passed.sum(), steps.gates_passed.sum(),
                            (pool_cents > 0).sum(), (allocated <= excess_cents).sum()], dtype=np.int64)
         # Whole cents as int64 before summing: a float sum of a block loses cents above 2**53.
         cents = np.array([_int_cents(pool_cents).sum(), _int_cents(allocated).sum(),
                           _int_cents(o.revenue * 100).sum(), _int_cents(o.gop * 100).sum()], dtype=np.int64)
-        out.append(_BlockStats(size, counts, cents, rule.share_sums(pool_cents, o.scale), steps.pool))
+        out.append(_BlockStats(size, counts, cents, rule.share_sums(share_cents, scale), steps.pool))
     return out
 
 
@@ -394,7 +412,7 @@ def rate_for_expected_cost(dataset: Dataset, period: str | Period, cost: float,
     def expected(x: float) -> float:
         p = with_overrides(model.plan, {key: x})
         pools = np.round(pool_arrays(p, o.revenue, o.gop, model.revenue_target, model.gop_target).pool * 100)
-        return float(_allocated_cents(spec, rule, pools, o.scale).mean() / 100)
+        return float(_allocated_cents(spec, rule, *_to_share(spec, pools, o.scale)).mean() / 100)
 
     lo_cost, hi_cost = expected(0.0), expected(high)
     if not lo_cost <= cost <= hi_cost:

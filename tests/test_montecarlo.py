@@ -130,6 +130,33 @@ def test_heavy_tailed_draws_stay_in_the_drivers_range_and_the_sums_stay_exact(ti
     assert np.array_equal(sim.pools, [r.pool for r in loop])
 
 
+@pytest.mark.parametrize("distribution", [
+    "{method: salary, individual_cap: 0.05}",    # no weight and no cap left: nothing is paid
+    "{method: equal}",                           # salaries do not matter: shared as usual
+    "{method: points, points: {default: 1}, individual_cap: 0.5}",
+])
+def test_a_pay_cut_of_100_percent_pays_what_the_engine_pays(tiny_dir, distribution):
+    write_dataset(tiny_dir, {"plan.yaml": f"""\
+        gates: {{}}
+        pool: {{method: gop_share, rate: 0.5, self_funding: false}}
+        distribution: {distribution}
+        """})
+    tiny = load_dataset(tiny_dir)
+    scenario = uncertain(salary_change=("uniform", {"loc": -1.5, "scale": 1.0}))   # half below -100%
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")           # was: divide by zero in the sharing
+        sim = simulate(tiny, "2026Q1", scenario, draws=300, seed=8)
+        seek = rate_for_expected_cost(tiny, "2026Q1", 50, scenario, draws=300, seed=8)
+    model = build_model(tiny, "2026Q1", scenario)
+    changes = _changes(model, 8, 0, 300)
+    assert changes["salary_change"].min() == -1.0 and (changes["salary_change"] == -1.0).sum() > 100
+    loop = [_run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(300)]
+    assert sim.expected_cost == pytest.approx(np.mean([r.allocated for r in loop]), abs=0.02)
+    mean_payout = np.mean([r.allocations["payout"].to_numpy() for r in loop], axis=0)
+    assert np.abs(sim.expected_payout.to_numpy() - mean_payout).max() < 0.02
+    assert seek.found
+
+
 # --- probabilities are right ------------------------------------------------------------------------
 
 
