@@ -579,8 +579,11 @@ class QuarterlyReport:
         else:
             rows += [["Paid out", self.money(b.allocated, 2)],
                      ["Not paid (stays with the company)", self.money(b.unallocated, 2)]]
-        rows += [["Cost of the bonus as a share of GOP", _pct(b.pool_share_of_gop)],
-                 ["Share of GOP above target", _pct(b.pool_share_of_excess_gop)]]
+        rows += [["The pool as a share of GOP", _pct(b.pool_share_of_gop)],
+                 ["The pool as a share of GOP above target", _pct(b.pool_share_of_excess_gop)]]
+        if b.unallocated > 0 and b.allocated > 0 and not self.hides_paid_out and b.gop > 0:
+            # what the bonus really costs when caps kept part of the pool back
+            rows += [["Cost of the bonus (paid out) as a share of GOP", _pct(b.allocated / b.gop)]]
         if not self.hides_paid_out:
             rows += [["GOP after the bonus", self.money(b.gop_after_bonus, 2)]]
         if not b.limits and b.gates_passed:

@@ -657,3 +657,17 @@ def test_an_output_path_that_is_a_file_is_bad_input_before_any_kernel(hostile_di
     assert main(["report", "--data", str(hostile_dir), "--all", "--jobs", "0", "--out", str(tmp_path / "r")]) == 2
     assert "error: --jobs: 0 is not a number of workers" in capsys.readouterr().err
     assert afile.read_text() == "keep me" and sorted(p.name for p in tmp_path.iterdir()) == ["reports.html"]
+
+
+def test_pool_shares_are_named_for_what_they_are_and_the_real_cost_shows_when_caps_bite(tmp_path):
+    five = "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n" + "".join(
+        f"C{i},Person {i},Sales,Associate,{50000 + 1000 * i},1,2020-01-01,,true\n" for i in range(5))
+    data = write_dataset(tmp_path / "capped", {"staff.csv": five, "plan.yaml": CAPPED_PLAN})
+    for audience in ("owner", "staff"):
+        report = build_report(data, "2026Q1", audience)
+        b = report.bonus
+        assert b.unallocated > 0 and b.allocated > 0
+        text = section_html(report, "pool")
+        assert "Cost of the bonus as a share of GOP" not in text  # that was the pool, not the cost
+        assert f"The pool as a share of GOP</td><td class=\"num\">{b.pool / b.gop * 100:.1f}%" in text
+        assert f"Cost of the bonus (paid out) as a share of GOP</td><td class=\"num\">{b.allocated / b.gop * 100:.1f}%" in text
