@@ -390,6 +390,26 @@ def test_bad_sweep_keys_are_refused(sample):
         sweep(sample, "2026Q3", {"gates.gop": [5]})
 
 
+@pytest.mark.parametrize(("grid", "key", "words"), [
+    # run_scenario refuses these points, so the sweep must not clip them or ignore them
+    ({"gross_margin": [0.0, 0.5]}, "gross_margin", "takes the gross margin to 1.1"),
+    ({"lead_to_win": [-0.05]}, "lead_to_win", "expected a rate from 0 to 1"),
+    ({"pool.rate": [0.3], "leads": []}, "leads", "has no values"),
+    ({"leads": "0.1"}, "leads", "is not a list of values"),
+])
+def test_sweep_refuses_what_run_scenario_refuses(tiny, grid, key, words):
+    with pytest.raises(InputError) as err:
+        sweep(tiny, "2026Q1", grid)
+    problem = err.value.problems[0]
+    assert (problem.file, problem.column) == ("sweep", key) and words in problem.message
+
+
+def test_sweep_refuses_funnel_drivers_without_a_funnel_in_the_base_period(tiny):
+    with pytest.raises(InputError, match="2026Q2 has no leads in funnel.csv"):
+        sweep(tiny, "2026Q2", {"leads": [0.0, 0.2]})       # was: revenue unchanged at +20% leads
+    assert sweep(tiny, "2026Q2", {"leads": [0.0]})["revenue"].tolist() == [900_000]
+
+
 def test_the_pool_never_falls_as_leads_rise(sample):
     table = sweep(sample, "2026Q3", {"leads": np.linspace(-0.5, 1.0, 61)})
     assert (np.diff(table["pool"]) >= 0).all()

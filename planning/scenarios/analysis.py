@@ -20,6 +20,7 @@ from planning.plan import Plan, with_overrides
 from planning.scenarios.model import (
     OUTPUTS,
     ScenarioModel,
+    _check_rates,
     _evaluate,
     _period_result,
     build_model,
@@ -38,6 +39,17 @@ def _sweep_task(model: ScenarioModel, plan: Plan, grid: pd.DataFrame, drivers: l
     changes = dict(model.drivers)
     changes.update({d: grid[d].to_numpy(dtype=float) for d in drivers})
     return _evaluate(model, plan, changes)
+
+
+def _sweep_values(key: str, values: Any) -> list:
+    """The values of one key as a list: one or more of them, not a string or a mapping."""
+    listed = (None if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable)
+              else list(values))
+    if not listed:
+        what = "has no values" if listed == [] else f"{values!r} is not a list of values"
+        raise InputError.single("sweep", f"{what}; expected one or more values to sweep {key} over, "
+                                "like [0.0, 0.1, 0.2]", column=str(key))
+    return listed
 
 
 def _check_sweep_key(key: str, values: Sequence[Any]) -> None:
@@ -85,11 +97,17 @@ def sweep(dataset: Dataset, period: str | Period, grid: Mapping[str, Sequence[An
     if not grid:
         raise InputError.single("sweep", "no keys to sweep; expected {driver or plan key: values}")
     keys = list(grid)
-    values = {k: list(grid[k]) for k in keys}
+    values = {k: _sweep_values(k, grid[k]) for k in keys}
     for k in keys:
         _check_sweep_key(k, values[k])
     model = build_model(dataset, period, scenario, plan)
     driver_keys = [k for k in keys if k in DRIVERS]
+    for k in driver_keys:       # what run_scenario refuses at a point, the sweep refuses too
+        for v in dict.fromkeys(float(x) for x in values[k]):
+            try:
+                _check_rates(model.baseline, Scenario(model.scenario.name, drivers={k: v}))
+            except InputError as exc:
+                raise InputError([replace(p, file="sweep", column=k) for p in exc.problems[:1]]) from None
     plan_keys = [k for k in keys if k not in DRIVERS]
     # Rows as positions into each key's values; blocks share the plan keys' positions.
     positions = list(itertools.product(*(range(len(values[k])) for k in keys)))
