@@ -150,6 +150,56 @@ def test_invalid_settings_show_an_error_in_the_page_then_recover(tiny):
     assert cockpit.result is None and "targets must be above 0" in cockpit.headline.value
 
 
+@pytest.mark.parametrize("plan_text", [
+    # a pool cap of 0 pays nothing; the control's 0 must not turn it into "no cap"
+    "gates: {revenue: 0.95, gop: 1.0}\npool: {method: excess_gop_share, rate: 0.5, cap: 0}\n",
+    # an individual cap above the slider's 50% must not be clipped to 50%
+    "pool: {method: gop_share, rate: 0.5, self_funding: false}\n"
+    "distribution: {method: salary, individual_cap: 0.9}\n",
+    "pool: {method: gop_share, rate: 0.5, self_funding: false}\n"
+    "distribution: {method: salary, individual_cap: 0}\n",
+    # gates above the sliders' 150% (plan.yaml allows up to 200%), and a gate of 0
+    "gates: {revenue: 1.8, gop: 0}\npool: {method: gop_share, rate: 0.1}\n",
+    # a payout curve has no rate: the cockpit must not add one
+    "pool: {method: payout_curve, target_pool: 20000, metric: revenue, curve: [[0.9, 0.5], [1.1, 1.5]]}\n",
+])
+def test_the_cockpit_opens_on_exactly_the_plan_as_written(tmp_path, plan_text):
+    ds = load_dataset(write_dataset(tmp_path / "d", {"plan.yaml": plan_text}))
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    engine = bonus_for_period(ds, "2026Q1")
+    assert cockpit.error is None
+    assert plan_to_dict(cockpit.result.plan) == plan_to_dict(ds.plan)
+    assert pool_line(cockpit.result) == pool_line(engine)
+    assert cockpit.result.allocations["payout"].tolist() == engine.allocations["payout"].tolist()
+    assert plan_to_dict(load_plan(cockpit.save_design(tmp_path / "same.yaml"))) == plan_to_dict(ds.plan)
+
+
+def test_zero_still_means_none_when_the_plan_has_a_gate_or_cap(tmp_path):
+    ds = load_dataset(write_dataset(tmp_path / "d", {"plan.yaml": (
+        "gates: {revenue: 0.95, gop: 1.0}\npool: {method: excess_gop_share, rate: 0.5, cap: 0}\n"
+        "distribution: {individual_cap: 0.1}\n")}))
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    cockpit.gop_gate.value = 0
+    cockpit.individual_cap.value = 0
+    assert cockpit.result.plan.gates.gop is None and cockpit.result.plan.distribution.individual_cap is None
+    assert cockpit.result.plan.pool.cap == 0.0 and cockpit.result.pool == 0  # the plan's own 0
+    cockpit.pool_cap.value = 2000
+    assert cockpit.result.pool == 2000.0
+
+
+def test_a_scenarios_plan_beyond_the_sliders_range_is_shown_not_clipped(tmp_path):
+    from planning.scenarios import run_scenario
+
+    ds = load_dataset(write_dataset(tmp_path / "d", {"scenarios.yaml": (
+        "scenarios:\n  strict:\n    plan: {gates.gop: 1.8, distribution.individual_cap: 0.9}\n")}))
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    cockpit.scenario.value = "strict"
+    assert cockpit.gop_gate.value == 1.8 and cockpit.individual_cap.value == 0.9
+    engine = run_scenario(ds, "2026Q1", "strict")
+    assert plan_to_dict(cockpit.result.plan) == plan_to_dict(engine.plan)
+    assert pool_line(cockpit.result) == pool_line(engine)
+
+
 def test_names_are_escaped_everywhere(tmp_path):
     evil = "<img src=x onerror=alert(1)>"
     folder = write_dataset(tmp_path / "evil", {

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import math
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -68,10 +69,30 @@ def pool_line(result: BonusResult) -> str:
     return f"Bonus pool: {format_money(result.pool, result.currency, 2)}"
 
 
-def _none_if_zero(value: float) -> float | None:
-    """Controls show "none" as 0; the plan wants None. Rounded so 0.95 stays 0.95."""
+def _from_control(value: float, planned: float | None) -> float | None:
+    """A gate or cap as the plan wants it: the control's 0 is "none" (None).
+
+    Rounded so 0.95 stays 0.95. Where the plan itself sets the key to 0 (a cap of 0, a gate
+    of 0%), the control's 0 is that 0, so the cockpit opens on exactly the plan as written.
+    """
     value = round(float(value), 6)
-    return None if value == 0 else value
+    if value == 0:
+        return 0.0 if planned == 0 else None
+    return value
+
+
+def _widen(slider: widgets.FloatSlider, value: float | None) -> None:
+    """Raise a slider's maximum to show a plan value above it (a slider clips silently)."""
+    if value is not None and value > slider.max:
+        slider.max = math.ceil(round(value * 100, 6)) / 100
+
+
+def _plan_slider(description: str, value: float | None, high: float) -> widgets.FloatSlider:
+    """A percent slider from 0 to ``high``, or higher when the plan's ``value`` is above it."""
+    slider = percent_slider(description, None, 0.0, high)
+    _widen(slider, value)
+    slider.value = 0.0 if value is None else value
+    return slider
 
 
 class BonusCockpit:
@@ -145,8 +166,8 @@ class BonusCockpit:
                                          layout=layout)
         self.revenue_target = money_box("Revenue target", s.revenue_target, step=10000)
         self.gop_target = money_box("GOP target", s.gop_target)
-        self.revenue_gate = percent_slider("Revenue gate", s.revenue_gate, 0.0, 1.5)
-        self.gop_gate = percent_slider("GOP gate", s.gop_gate, 0.0, 1.5)
+        self.revenue_gate = _plan_slider("Revenue gate", s.revenue_gate, 1.5)
+        self.gop_gate = _plan_slider("GOP gate", s.gop_gate, 1.5)
         self.pool_method = widgets.Dropdown(
             options=[(label, key) for key, label in POOL_METHOD_LABELS.items()], value=s.pool_method,
             description="Pool method", style=LABEL_STYLE, layout=layout)
@@ -155,7 +176,7 @@ class BonusCockpit:
         self.distribution = widgets.Dropdown(
             options=[(label, key) for key, label in DISTRIBUTION_LABELS.items()],
             value=s.distribution, description="Distribution", style=LABEL_STYLE, layout=layout)
-        self.individual_cap = percent_slider("Individual cap", s.individual_cap, 0.0, 0.5)
+        self.individual_cap = _plan_slider("Individual cap", s.individual_cap, 0.5)
         self.controls = [self.period, self.scenario, self.revenue_target, self.gop_target,
                          self.revenue_gate, self.gop_gate, self.pool_method, self.pool_rate,
                          self.pool_cap, self.distribution, self.individual_cap]
@@ -286,6 +307,9 @@ class BonusCockpit:
             self.gop_target.value = s.gop_target
             if keep_plan:
                 return
+            _widen(self.revenue_gate, s.revenue_gate)
+            _widen(self.gop_gate, s.gop_gate)
+            _widen(self.individual_cap, s.individual_cap)
             self.revenue_gate.value = s.revenue_gate or 0.0
             self.gop_gate.value = s.gop_gate or 0.0
             self.pool_method.value = s.pool_method
@@ -302,19 +326,30 @@ class BonusCockpit:
                                                                self.base_plan)
         return self._models[key]
 
+    def _reference_plan(self) -> Plan:
+        """The plan the controls were loaded from: the dataset's, or the picked scenario's."""
+        if self.scenario.value != ACTUALS:
+            with contextlib.suppress(InputError):  # compute() shows what is wrong with it
+                return self._model(self.period.value, self.scenario.value).plan
+        return self.base_plan
+
     def current_settings(self) -> CockpitSettings:
-        """The settings the controls show (0 on a gate or cap means none)."""
+        """The settings the controls show (0 on a gate or cap means none, see _from_control)."""
+        plan = self._reference_plan()
+        rate = round(float(self.pool_rate.value), 6)
+        if self.pool_method.value == "payout_curve" and rate == 0 and plan.pool.rate is None:
+            rate = None  # the curve does not use a rate: do not add one the plan never had
         return CockpitSettings(
             period=self.period.value,
             revenue_target=float(self.revenue_target.value),
             gop_target=float(self.gop_target.value),
-            revenue_gate=_none_if_zero(self.revenue_gate.value),
-            gop_gate=_none_if_zero(self.gop_gate.value),
+            revenue_gate=_from_control(self.revenue_gate.value, plan.gates.revenue),
+            gop_gate=_from_control(self.gop_gate.value, plan.gates.gop),
             pool_method=self.pool_method.value,
-            pool_rate=round(float(self.pool_rate.value), 6),
-            pool_cap=_none_if_zero(self.pool_cap.value),
+            pool_rate=rate,
+            pool_cap=_from_control(self.pool_cap.value, plan.pool.cap),
             distribution=self.distribution.value,
-            individual_cap=_none_if_zero(self.individual_cap.value),
+            individual_cap=_from_control(self.individual_cap.value, plan.distribution.individual_cap),
             scenario=self.scenario.value,
         )
 
