@@ -110,6 +110,7 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
     people = result.allocations
     total_weight = float(people["weight"].sum())
     d = result.plan.distribution
+    anyone_capped = bool(people.loc[people["eligible"], "capped"].any())
     out = []
     for r in people[people["eligible"]].itertuples():
         if d.method == "salary":
@@ -137,6 +138,12 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
                 arithmetic.append(f"That share of the pool would be more than your cap, so you receive the cap, "
                                   f"{m(r.payout)}; what you could not take was shared among the others.")
             else:
+                if anyone_capped and total_weight and r.weight > 0:
+                    # no count or amount: those would tell a colleague's cap, and so their salary
+                    arithmetic.append(f"{_pct(r.weight / total_weight)} of the pool would be "
+                                      f"{m(r.weight / total_weight * result.pool)}, but some people reached "
+                                      "their individual cap and received it instead; what they could not take "
+                                      "was shared again among everyone else by weight, so your share is larger.")
                 arithmetic.append(f"Your exact share of the pool is {m(r.exact_share, 4)}, paid in whole cents: "
                                   f"{m(r.payout)}.")
             headline = f"You receive {m(r.payout)} for {result.period}."

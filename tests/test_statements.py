@@ -155,3 +155,20 @@ def test_a_new_run_replaces_the_period_folder_and_a_failed_one_leaves_it(hostile
     monkeypatch.undo()
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert sorted(p.name for p in out.iterdir()) == ["2026Q1"]  # no temporary folder left
+
+
+def test_someone_below_the_cap_is_told_why_they_get_more_than_their_weight_share(hostile_dir):
+    plan = hostile_dir / "plan.yaml"
+    plan.write_text(plan.read_text().replace("method: salary", "method: equal").replace(
+        "min_days_in_period: 0", "min_days_in_period: 0\n  individual_cap: 0.15"))
+    dataset = load_dataset(hostile_dir)
+    result = bonus_for_period(dataset, "2026Q1")  # pool 5,000; equal weights 1, 0.5, 0.5
+    people = result.allocations.set_index("employee_id")
+    assert people.at["A2", "capped"] and people.at["A3", "capped"] and not people.at["A1", "capped"]
+    assert people.at["A1", "payout"] == pytest.approx(5000 - 937.50 - 1125.00)
+    lines = {s.employee_id: s.arithmetic for s in build_statements(dataset, result)}
+    text = " ".join(lines["A1"])
+    assert "50.0% of the pool would be EUR 2,500.00, but some people reached their individual cap" in text
+    assert "EUR 2,937.50" in text
+    assert "EUR 937" not in text and "EUR 1,125" not in text and "EUR 2,062" not in text  # no colleague's cap
+    assert not any("some people reached" in line for line in lines["A2"])
