@@ -200,6 +200,70 @@ def test_a_scenarios_plan_beyond_the_sliders_range_is_shown_not_clipped(tmp_path
     assert pool_line(cockpit.result) == pool_line(engine)
 
 
+def test_a_name_matplotlib_cannot_draw_leaves_the_numbers_on_the_page(tmp_path):
+    """Dollar signs make matplotlib parse a label as maths; a bad formula must not blank the page."""
+    odd = r"R$\frac{1$D"
+    folder = write_dataset(tmp_path / "odd")
+    for name in ("staff.csv", "actuals.csv"):
+        path = folder / name
+        path.write_text(path.read_text().replace(",IT,", f',"{odd}",'), encoding="utf-8")
+    ds = load_dataset(folder)
+    cockpit = BonusCockpit(ds, period="2026Q1")
+    assert cockpit.error is None
+    assert pool_line(cockpit.result) == pool_line(bonus_for_period(ds, "2026Q1"))
+    assert pool_line(cockpit.result) in cockpit.headline.value
+    drawn = bytes(cockpit.department_image.value).startswith(PNG)
+    assert drawn or "The charts could not be drawn" in cockpit.chart_note.value
+
+
+def test_every_callback_shows_its_failure_in_the_page(tiny, monkeypatch):
+    import planning.ui.cockpit as cockpit_module
+
+    cockpit = BonusCockpit(tiny, period="2026Q1")
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(cockpit_module.charts, "bonus_waterfall", broken)
+    cockpit.pool_rate.value = 0.4  # a chart fails: the numbers stay
+    assert cockpit.result is not None and "Bonus pool:" in cockpit.headline.value
+    assert "kaput" in cockpit.chart_note.value
+
+    monkeypatch.setattr(cockpit_module, "explain_payout", broken)
+    cockpit.person.value = "A2"
+    assert "could not be explained" in cockpit.person_explanation.value
+    assert "kaput" in cockpit.person_explanation.value
+
+    monkeypatch.setattr(cockpit_module, "gate_grid", broken)
+    cockpit.tabs.selected_index = 1
+    assert "heat map could not be drawn" in cockpit.heatmap_note.value
+
+    monkeypatch.setattr(cockpit_module, "settings_from_plan", broken)
+    cockpit.period.value = "2026Q2"
+    assert cockpit.result is None and "kaput" in cockpit.headline.value
+    assert cockpit.people_table.value == ""  # no stale figures next to the error
+    cockpit.reset_button.click()
+    assert "kaput" in cockpit.headline.value
+    monkeypatch.undo()
+    cockpit.reset_button.click()
+    assert cockpit.error is None and pool_line(cockpit.result) == pool_line(bonus_for_period(tiny, "2026Q2"))
+
+
+def test_a_scenario_that_fails_to_build_is_shown_in_the_page(tmp_path, monkeypatch):
+    from planning.ui import scenario_bridge
+
+    ds = load_dataset(write_dataset(tmp_path / "d", {"scenarios.yaml": (
+        "scenarios:\n  strict:\n    plan: {gates.gop: 1.2}\n")}))
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("no such model")
+
+    monkeypatch.setattr(scenario_bridge, "scenario_model", broken)
+    cockpit.scenario.value = "strict"
+    assert cockpit.result is None and "no such model" in cockpit.headline.value
+
+
 def test_names_are_escaped_everywhere(tmp_path):
     evil = "<img src=x onerror=alert(1)>"
     folder = write_dataset(tmp_path / "evil", {

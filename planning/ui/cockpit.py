@@ -202,6 +202,8 @@ class BonusCockpit:
         self.waterfall_image = chart_image("272px")
         self.department_image = chart_image("240px")
         self.heatmap_image = chart_image("288px")
+        self.chart_note = widgets.HTML()
+        self.heatmap_note = widgets.HTML()
         self.mc_image = chart_image("240px")
         self.mc_summary = widgets.HTML(layout=widgets.Layout(min_height="60px"))
         self.person = widgets.Dropdown(description="Explain payout for", style={"description_width": "130px"},
@@ -217,7 +219,7 @@ class BonusCockpit:
                               f"{company}: success bonus cockpit</h2>")
         controls = widgets.VBox([*self.controls, self.reset_button],
                                 layout=widgets.Layout(width="400px", min_width="400px"))
-        top = widgets.HBox([controls, widgets.VBox([self.headline, self.waterfall_image],
+        top = widgets.HBox([controls, widgets.VBox([self.headline, self.waterfall_image, self.chart_note],
                                                    layout=widgets.Layout(flex="1 1 auto"))])
         payouts = widgets.VBox([self.department_image, self.person, self.person_explanation,
                                 self.people_table])
@@ -233,7 +235,8 @@ class BonusCockpit:
                 "can use (for example: planning bonus --plan plan-design.yaml). An existing "
                 "file is only replaced when you tick the box.", "note")),
             self.save_path, self.save_overwrite, self.save_button, self.save_status])
-        self.tabs = widgets.Tab(children=[payouts, self.heatmap_image, monte_carlo, save],
+        heatmap = widgets.VBox([self.heatmap_note, self.heatmap_image])
+        self.tabs = widgets.Tab(children=[payouts, heatmap, monte_carlo, save],
                                 titles=["Who gets what", "Gate heat map", "Monte Carlo",
                                         "Save this design"])
         root = widgets.VBox([header, top, self.tabs])
@@ -244,12 +247,14 @@ class BonusCockpit:
         for control in self.controls:
             if control not in (self.period, self.scenario):
                 control.observe(self._on_control, names="value")
-        self.period.observe(self._on_period, names="value")
-        self.scenario.observe(self._on_scenario, names="value")
+        # Every callback shows its own failure in the page: an exception escaping an
+        # observer only reaches the kernel's log, which an owner in Voila never sees.
+        self.period.observe(lambda change: self._shown(self._on_period, change), names="value")
+        self.scenario.observe(lambda change: self._shown(self._on_scenario, change), names="value")
         self.pool_method.observe(self._on_method, names="value")
         self.person.observe(lambda _change: self._render_person(), names="value")
         self.tabs.observe(lambda _change: self._render_heatmap(), names="selected_index")
-        self.reset_button.on_click(lambda _b: self.reset())
+        self.reset_button.on_click(lambda _b: self._shown(self.reset))
         self.mc_button.on_click(lambda _b: self.run_monte_carlo())
         self.save_button.on_click(lambda _b: self._on_save())
         self._on_method({"new": self.pool_method.value})
@@ -264,6 +269,18 @@ class BonusCockpit:
             self._quiet_depth -= 1
 
     # --- reacting -------------------------------------------------------------------------
+
+    def _shown(self, action, *args) -> None:
+        """Run a callback; if it fails, say so in the headline instead of the kernel's log."""
+        try:
+            action(*args)
+        except Exception as exc:  # noqa: BLE001 - an owner must see it, not a log file
+            self._show_failure(exc)
+
+    def _show_failure(self, exc: Exception) -> None:
+        """No answer: the failure in the headline, and no stale figures elsewhere."""
+        self.result, self.error = None, f"Something went wrong: {exc.__class__.__name__}: {exc}"
+        self.render()
 
     def _on_control(self, _change) -> None:
         if not self._quiet_depth:
@@ -381,12 +398,11 @@ class BonusCockpit:
 
     def refresh(self) -> None:
         """Recompute and redraw everything visible; errors are shown in the page."""
-        try:
-            self.compute()
-            self.render()
-        except Exception as exc:  # noqa: BLE001 - an owner must see it, not a log file
-            self.result, self.error = None, f"Something went wrong: {exc.__class__.__name__}: {exc}"
-            self.headline.value = message_html(self.error)
+        self._shown(self._compute_and_render)
+
+    def _compute_and_render(self) -> None:
+        self.compute()
+        self.render()
 
     # --- drawing --------------------------------------------------------------------------
 
@@ -394,6 +410,7 @@ class BonusCockpit:
         """Draw the headline, the charts, the people and (if visible) the heat map."""
         self.mc_summary.value = ""
         self.mc_image.value = b""
+        self.chart_note.value = self.heatmap_note.value = ""
         if self.result is None:
             self.headline.value = message_html(self.error or "No result.")
             for image in (self.waterfall_image, self.department_image, self.heatmap_image):
@@ -404,10 +421,21 @@ class BonusCockpit:
         self.headline.value = self.headline_html(self.result)
         self.people_table.value = self._people_html(self.result)
         self._render_person()
-        if self.draw_charts:
+        self._render_charts()
+        self._render_heatmap()
+
+    def _render_charts(self) -> None:
+        """The waterfall and payouts by department; a chart that fails leaves the numbers shown."""
+        if not self.draw_charts:
+            return
+        try:
             self.waterfall_image.value = figure_png(charts.bonus_waterfall(self.result))
             self.department_image.value = figure_png(charts.payouts_by_department(self.result))
-        self._render_heatmap()
+        except Exception as exc:  # noqa: BLE001 - the figures above stand without the pictures
+            self.waterfall_image.value = self.department_image.value = b""
+            self.chart_note.value = message_html(
+                f"The charts could not be drawn ({exc.__class__.__name__}: {exc}); "
+                "the figures above and the tables below are complete.")
 
     def headline_html(self, r: BonusResult) -> str:
         """The tiles, the ``Bonus pool:`` line and the reasons, as escaped HTML."""
@@ -473,7 +501,12 @@ class BonusCockpit:
         if self.result is None or self.person.value is None:
             self.person_explanation.value = ""
             return
-        text = explain_payout(self.result, self.person.value)
+        try:
+            text = explain_payout(self.result, self.person.value)
+        except Exception as exc:  # noqa: BLE001 - shown where the explanation would be
+            self.person_explanation.value = message_html(
+                f"This payout could not be explained: {exc.__class__.__name__}: {exc}")
+            return
         self.person_explanation.value = message_html(text, "note").replace(
             'class="pw-note"', 'class="pw-note" style="font-size:13px; color:#1d2a33"')
 
@@ -483,10 +516,16 @@ class BonusCockpit:
             return
         if self.result is None:
             return
-        grid = gate_grid(self.result.plan, _as_period_result(self.result))
-        self.heatmap_image.value = figure_png(charts.gate_heatmap(
-            grid.revenue_attainment, grid.gop_attainment, grid.pool, grid.current,
-            {"revenue": grid.revenue_gate, "gop": grid.gop_gate}, self.result.currency))
+        try:
+            grid = gate_grid(self.result.plan, _as_period_result(self.result))
+            self.heatmap_image.value = figure_png(charts.gate_heatmap(
+                grid.revenue_attainment, grid.gop_attainment, grid.pool, grid.current,
+                {"revenue": grid.revenue_gate, "gop": grid.gop_gate}, self.result.currency))
+            self.heatmap_note.value = ""
+        except Exception as exc:  # noqa: BLE001 - shown in the heat map's tab
+            self.heatmap_image.value = b""
+            self.heatmap_note.value = message_html(
+                f"The heat map could not be drawn: {exc.__class__.__name__}: {exc}")
         self._heatmap_stale = False
 
     # --- Monte Carlo ----------------------------------------------------------------------
