@@ -249,6 +249,20 @@ def test_plan_overrides_apply_on_top_of_the_plan(tiny_dir):
     assert result.pool == round(0.4 * (result.gop - 200_000), 2)
 
 
+def test_a_plan_override_to_points_without_points_for_a_role_names_the_scenario(tiny):
+    # was: "plan.yaml, key distribution.points" from the engine, though plan.yaml is fine
+    points = Scenario("base", plan_overrides={"distribution.method": "points", "distribution.points": {"Manager": 2}})
+    with pytest.raises(InputError) as err:
+        run_scenario(tiny, "2026Q1", points)
+    assert [(p.file, p.column) for p in err.value.problems] == [
+        ("scenarios.yaml", "scenarios.base.plan.distribution.points")]
+    with pytest.raises(InputError) as err:
+        sweep(tiny, "2026Q1", {"distribution.method": ["salary", "points"],
+                               "distribution.points": [{"Manager": 2}]})
+    assert [(p.file, p.column) for p in err.value.problems] == [("sweep", "distribution.points")]
+    assert "role 'Associate'" in err.value.problems[0].message
+
+
 def test_without_scenarios_yaml_there_is_a_base_scenario(tiny):
     assert tiny.scenarios is None
     assert default_scenarios(tiny).names == ["base"]
@@ -291,6 +305,8 @@ BAD = [
      "above 0"),
     ("{stretch: {base_period: 2020Q1}}", "scenarios.stretch.base_period", "no actuals"),
     ("{stretch: {drivres: {}}}", "scenarios.stretch.drivres", "unknown key"),
+    ("{stretch: {plan: {distribution: {method: points, points: {Manager: 2}}}}}",
+     "scenarios.stretch.plan.distribution.points", "role 'Associate' (staff.csv row 3) has no points"),
 ]
 
 

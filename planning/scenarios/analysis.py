@@ -31,6 +31,7 @@ from planning.scenarios.spec import (
     Scenario,
     _driver_change,
     _require_drivers,
+    _roles_without_points,
     _unknown_driver,
 )
 
@@ -121,6 +122,9 @@ def sweep(dataset: Dataset, period: str | Period, grid: Mapping[str, Sequence[An
             block_plan = with_overrides(model.plan, settings, source="sweep")
         except InputError as exc:
             raise InputError([replace(p, file="sweep") for p in exc.problems]) from None
+        missing = _roles_without_points(block_plan, model.staff)
+        if missing is not None:
+            raise InputError([replace(missing, file="sweep")])
         grid_block = pd.DataFrame({k: [float(values[k][positions[r][keys.index(k)]]) for r in rows]
                                    for k in driver_keys}, index=rows)
         tasks.append((rows, (model, block_plan, grid_block, driver_keys)))

@@ -8,7 +8,7 @@ of driver changes (sweeps, sensitivity, goal seek).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ from planning.scenarios.spec import (
     Scenario,
     _apply_plan,
     _cholesky,
+    _roles_without_points,
     _uncertain_drivers,
     scenario_set,
 )
@@ -322,8 +323,11 @@ def build_model(dataset: Dataset, period: str | Period, scenario: str | Scenario
     baseline = calibrate(dataset, _base_period(dataset, p, s))
     _check_rates(baseline, s)
     revenue_target, gop_target = _targets_for(dataset, p, s)
+    scenario_plan = _apply_plan(plan or dataset.plan, s)
+    if s.plan_overrides and (missing := _roles_without_points(scenario_plan, dataset.staff)) is not None:
+        raise InputError([replace(missing, column=f"scenarios.{s.name}.plan.distribution.points")])
     return ScenarioModel(
-        period=p, scenario=s, baseline=baseline, plan=_apply_plan(plan or dataset.plan, s),
+        period=p, scenario=s, baseline=baseline, plan=scenario_plan,
         revenue_target=revenue_target, gop_target=gop_target, currency=dataset.company.currency,
         staff=dataset.staff, cholesky=_cholesky(s),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,7 @@ from planning.scenarios.spec import (
     _cholesky,
     _driver_change,
     _is_number,
+    _roles_without_points,
     _unknown_driver,
 )
 
@@ -293,9 +295,12 @@ def parse_scenarios(data: Any, dataset: Dataset, source: str = SOURCE) -> Scenar
                 problems.extend(exc.problems)
         if scenario.plan_overrides and dataset.plan is not None:
             try:
-                _apply_plan(dataset.plan, scenario)
+                missing = _roles_without_points(_apply_plan(dataset.plan, scenario), dataset.staff)
             except InputError as exc:
                 problems.extend(p for p in exc.problems if p not in problems)
+            else:
+                if missing is not None:
+                    problems.append(replace(missing, file=source, column=f"scenarios.{n}.plan.distribution.points"))
     if problems:
         raise InputError(problems)
     return ScenarioSet(tuple(resolved[n] for n in names))

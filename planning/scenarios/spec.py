@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import scipy.stats
 from scipy import special
 
@@ -277,3 +278,20 @@ def _apply_plan(plan: Plan, scenario: Scenario) -> Plan:
         raise InputError([Problem(SOURCE, None, f"scenarios.{scenario.name}.plan.{p.column}"
                                   if p.column else f"scenarios.{scenario.name}.plan", p.message)
                           for p in exc.problems]) from None
+
+
+def _roles_without_points(plan: Plan, staff: pd.DataFrame) -> Problem | None:
+    """With ``points`` sharing, the first staff role that has no points and no ``default``.
+
+    The dataset checks its own plan.yaml this way; a plan changed by a scenario or a sweep
+    (``distribution.method: points``, ``distribution.points``) must be checked again, or the
+    engine blames plan.yaml at run time. The Problem's file and key are the caller's to set.
+    """
+    if plan.distribution.method != "points":
+        return None
+    for i, role in enumerate(staff["role"]):
+        if plan.distribution.points_for(role) is None:
+            row = f" (staff.csv row {int(staff['_row'].iloc[i])})" if "_row" in staff.columns else ""
+            return Problem(SOURCE, None, "distribution.points", f"role {role!r}{row} has no points and "
+                           "there is no 'default'; expected points for every role or a default")
+    return None
