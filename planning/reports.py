@@ -575,6 +575,8 @@ def publish_html(path: Path, page: str, mode: int = 0o644) -> Path:
 
 
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+# "<company>: <period> quarterly report (<audience>)"; the company's name may hold colons too
+_TITLE_COMPANY = re.compile(r"^(.*): \d{4}Q[1-4] quarterly report \((?:owner|staff)\)$", re.S)
 
 
 def write_index(out: Path | str) -> Path:
@@ -589,7 +591,8 @@ def write_index(out: Path | str) -> Path:
         with open(entry, encoding="utf-8", errors="replace") as fh:
             head = fh.read(4096)
         title = _TITLE.search(head)
-        company = html.unescape(title.group(1)).split(":")[0].strip() if title else ""
+        heading = _TITLE_COMPANY.match(html.unescape(title.group(1)).strip()) if title else None
+        company = heading.group(1).strip() if heading else ""
         found.setdefault(match["period"], {})[match["audience"]] = (entry.name, entry.stat().st_mtime)
         if company:
             titles[match["period"]] = company

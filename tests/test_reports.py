@@ -671,3 +671,10 @@ def test_pool_shares_are_named_for_what_they_are_and_the_real_cost_shows_when_ca
         assert "Cost of the bonus as a share of GOP" not in text  # that was the pool, not the cost
         assert f"The pool as a share of GOP</td><td class=\"num\">{b.pool / b.gop * 100:.1f}%" in text
         assert f"Cost of the bonus (paid out) as a share of GOP</td><td class=\"num\">{b.allocated / b.gop * 100:.1f}%" in text
+
+
+def test_index_keeps_a_company_name_with_colons_whole(tmp_path):
+    title = "Smith &amp; Sons: Builders: Ltd &lt;b&gt;: 2026Q1 quarterly report (owner)"
+    (tmp_path / "2026Q1-owner.html").write_text(f"<html><head><title>{title}</title></head></html>")
+    page = write_index(tmp_path).read_text()
+    assert "<h1>Smith &amp; Sons: Builders: Ltd &lt;b&gt;</h1>" in page
