@@ -327,6 +327,65 @@ def test_save_design_round_trips_and_never_overwrites_silently(cockpit, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan-design.yaml"]  # no temp files left
 
 
+def test_a_ticked_box_confirms_one_file_not_the_next_path_typed(cockpit, tmp_path):
+    first, second = tmp_path / "first.yaml", tmp_path / "second.yaml"
+    first.write_text("gates: {gop: 1.0}\n")
+    second.write_text("gates: {gop: 1.1}\n")
+    cockpit.save_path.value = str(first)
+    cockpit.save_overwrite.value = True  # the owner agrees to replace first.yaml ...
+    cockpit.save_path.value = str(second)  # ... then types another name
+    assert cockpit.save_overwrite.value is False
+    cockpit.save_button.click()
+    assert "already exists" in cockpit.save_status.value
+    assert second.read_text() == "gates: {gop: 1.1}\n" and first.read_text() == "gates: {gop: 1.0}\n"
+
+
+def test_a_design_that_would_not_load_back_never_replaces_a_file(tmp_path):
+    """A scenario name with a line break once broke out of the header comment into the YAML."""
+    ds = load_dataset(write_dataset(tmp_path / "d", {"scenarios.yaml": (
+        'scenarios:\n  "two\\nlines: x":\n    plan: {pool.rate: 0.4}\n')}))
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    cockpit.scenario.value = "two\nlines: x"
+    path = tmp_path / "design.yaml"
+    path.write_text("gates: {gop: 1.0}\npool: {method: gop_share, rate: 0.1}\n")
+    cockpit.save_path.value = str(path)
+    cockpit.save_overwrite.value = True
+    cockpit.save_button.click()
+    assert "Saved" in cockpit.save_status.value, cockpit.save_status.value
+    assert plan_to_dict(load_plan(path)) == plan_to_dict(cockpit.result.plan)
+    assert load_plan(path).pool.rate == 0.4
+
+
+def test_saving_never_replaces_a_file_that_appears_during_the_save(cockpit, tmp_path, monkeypatch):
+    import planning.ui.cockpit as cockpit_module
+
+    path = tmp_path / "race.yaml"
+    real_dump = cockpit_module.yaml.safe_dump
+
+    def dump_while_another_tab_saves(*args, **kwargs):
+        path.write_text("# the other tab's design\n")
+        return real_dump(*args, **kwargs)
+
+    monkeypatch.setattr(cockpit_module.yaml, "safe_dump", dump_while_another_tab_saves)
+    with pytest.raises(FileExistsError):
+        cockpit.save_design(path, overwrite=False)
+    assert path.read_text() == "# the other tab's design\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.yaml"]  # no temp file left
+
+
+def test_an_unexpected_failure_while_saving_is_shown_beside_the_button(cockpit, tmp_path, monkeypatch):
+    import planning.ui.cockpit as cockpit_module
+
+    def broken(_plan):
+        raise TypeError("cannot serialise")
+
+    monkeypatch.setattr(cockpit_module, "plan_to_dict", broken)
+    cockpit.save_path.value = str(tmp_path / "x.yaml")
+    cockpit.save_button.click()
+    assert "Not saved" in cockpit.save_status.value and "cannot serialise" in cockpit.save_status.value
+    assert not (tmp_path / "x.yaml").exists()
+
+
 def test_saved_design_runs_the_same_bonus(cockpit, sample, tmp_path):
     cockpit.pool_method.value = "gop_share"
     cockpit.pool_rate.value = 0.05

@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import html
 import math
+import os
+import tempfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -32,7 +34,14 @@ from planning.errors import InputError
 from planning.export import write_atomic
 from planning.financials import PeriodResult
 from planning.money import format_money
-from planning.plan import DISTRIBUTION_METHODS, POOL_METHODS, Plan, load_plan, plan_to_dict
+from planning.plan import (
+    DISTRIBUTION_METHODS,
+    POOL_METHODS,
+    Plan,
+    load_plan,
+    parse_plan,
+    plan_to_dict,
+)
 from planning.ui import scenario_bridge
 from planning.ui.components import (
     CONTROL_WIDTH,
@@ -257,6 +266,7 @@ class BonusCockpit:
         self.reset_button.on_click(lambda _b: self._shown(self.reset))
         self.mc_button.on_click(lambda _b: self.run_monte_carlo())
         self.save_button.on_click(lambda _b: self._on_save())
+        self.save_path.observe(lambda _change: setattr(self.save_overwrite, "value", False), names="value")
         self._on_method({"new": self.pool_method.value})
 
     @contextlib.contextmanager
@@ -591,15 +601,23 @@ class BonusCockpit:
         if path.suffix.lower() not in (".yaml", ".yml"):
             raise InputError.single(str(path), "expected a file name ending in .yaml, like plan-design.yaml")
         if path.exists() and not overwrite:
-            raise FileExistsError(f"{path} already exists; tick 'Replace the file if it exists' to replace it")
+            raise FileExistsError(_exists_message(path))
         plan = self.result.plan
         s = self.settings
+        scenario = " ".join(str(s.scenario).split())  # a comment is one line: no line breaks
         header = (f"# Success-bonus plan saved from the cockpit on {date.today().isoformat()}.\n"
-                  f"# Designed on {s.period} ({s.scenario}) with revenue target "
+                  f"# Designed on {s.period} ({scenario}) with revenue target "
                   f"{s.revenue_target:.2f} and GOP target {s.gop_target:.2f};\n"
                   "# the targets themselves live in targets.csv, not in the plan.\n")
         text = header + yaml.safe_dump(plan_to_dict(plan), sort_keys=False, allow_unicode=True)
-        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        # Check the text before any file is touched: a design that would not load back
+        # never replaces a good file.
+        if plan_to_dict(parse_plan(yaml.safe_load(text), source=path.name)) != plan_to_dict(plan):
+            raise RuntimeError(f"the design does not load back to the plan shown; {path} was not written")
+        if overwrite:
+            write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        else:
+            _write_new(path, text)
         if plan_to_dict(load_plan(path)) != plan_to_dict(plan):  # pragma: no cover - a bug if so
             raise RuntimeError(f"{path} does not load back to the plan shown")
         return path
@@ -613,6 +631,8 @@ class BonusCockpit:
             self.save_status.value = message_html("\n".join(str(p) for p in exc.problems))
         except OSError as exc:
             self.save_status.value = message_html(f"Could not write the file: {exc}")
+        except Exception as exc:  # noqa: BLE001 - shown beside the button, not in a log
+            self.save_status.value = message_html(f"Not saved: {exc.__class__.__name__}: {exc}")
         else:
             self.save_status.value = message_html(f"Saved {path.resolve()} and checked that it loads back.", "ok")
             self.save_overwrite.value = False
@@ -627,6 +647,39 @@ class BonusCockpit:
         lines = [f"{self.dataset.company.name}, {r.period} ({self.settings.scenario})", pool_line(r)]
         lines += explain_pool(r)
         return "\n".join(lines)
+
+
+def _exists_message(path: Path) -> str:
+    return f"{path} already exists; tick 'Replace the file if it exists' to replace it"
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` only if no file is there, atomically and without a race.
+
+    The text goes to a temporary file beside ``path`` that is then hard-linked to ``path``:
+    the link fails if a file appeared since the check (another browser tab saving to the
+    same name), so nothing is ever replaced. Where the file system has no hard links, an
+    existence check and a rename do the same, less strictly.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise FileExistsError(_exists_message(path)) from None
+        except OSError:  # no hard links here
+            if path.exists():
+                raise FileExistsError(_exists_message(path)) from None
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _as_period_result(r: BonusResult) -> PeriodResult:
