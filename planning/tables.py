@@ -21,9 +21,12 @@ from planning.errors import Problem
 from planning.money import round_cents_array
 from planning.periods import parse_period
 
-__all__ = ["Column", "RawTable", "read_csv_table", "read_workbook_tables", "check_columns"]
+__all__ = ["Column", "RawTable", "read_csv_table", "read_workbook_tables", "check_columns", "MAX_AMOUNT"]
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: Amounts and counts must be below this (ten trillion): float64 holds whole cents exactly only
+#: up to 2**53 cents (about 90 trillion), and totals add rows up.
+MAX_AMOUNT = 10**13
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
@@ -149,6 +152,7 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
 
     Returns the typed frame (bad cells are NaN/NaT) with a ``_row`` column of spreadsheet rows.
     Missing columns are reported once each (at row 1) and their cells are not checked.
+    Amounts and counts must be finite and below :data:`MAX_AMOUNT`.
     """
     frame = table.frame
     out = pd.DataFrame({"_row": table.rows})
@@ -178,6 +182,14 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
             value = _parse_number(text)
             bad = filled & value.isna()
             report(bad, col.name, f"is not a number; expected {_EXPECT[col.kind]}", text)
+            if col.kind == "number":
+                infinite = value.notna() & ~np.isfinite(value.astype(float))
+                report(infinite, col.name, f"is not a finite number; expected {_EXPECT[col.kind]}", text)
+            else:
+                infinite = value.notna() & ~(value.abs() < MAX_AMOUNT)
+                what = "an amount" if col.kind == "amount" else "a whole number"
+                report(infinite, col.name, f"is too large; expected {what} below {MAX_AMOUNT:,}", text)
+            value = value.where(~infinite)
             if col.kind == "count":
                 not_int = filled & value.notna() & ((value % 1 != 0) | (value < 0))
                 report(not_int, col.name, f"is not a whole number of 0 or more; expected {_EXPECT['count']}", text)

@@ -127,6 +127,10 @@ BAD_INPUTS = [
      "95 looks like a percentage: write 0.95 for 95%"),
     ("plan.yaml", "gates: {revenue: 0.95\npool: {method: x}\n",
      "plan.yaml, line 2: YAML syntax error"),
+    ("actuals.csv", "period,department,revenue,cogs,opex\n2026Q1,Sales,1e400,1,1\n",
+     "actuals.csv, row 2, column revenue: '1e400' is too large; expected an amount below 10,000,000,000,000"),
+    ("funnel.csv", "period,campaign,channel,spend,leads,qualified,won,revenue\n2026Q1,X,Y,1,1e300,5,1,100\n",
+     "funnel.csv, row 2, column leads: '1e300' is too large; expected a whole number below"),
     ("staff.csv", None, "staff.csv: file not found"),
     ("plan.yaml", None, "plan.yaml: file not found"),
 ]
