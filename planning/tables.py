@@ -10,7 +10,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -34,25 +34,59 @@ _FALSE = {"false", "no", "n", "0"}
 
 @dataclass(frozen=True)
 class RawTable:
-    """A table as text: ``frame`` has one str column per header cell, ``rows`` the sheet rows."""
+    """A table as text: ``frame`` has one str column per header cell, ``rows`` the sheet rows.
+
+    ``header_row`` is the spreadsheet row of the header (the first row that is not blank);
+    ``repeated`` maps a column name that the header has more than once to the spreadsheet
+    letters of its columns (only the first is read).
+    """
 
     file: str
     frame: pd.DataFrame
     rows: np.ndarray  # spreadsheet row number of each data row (header is row 1)
+    header_row: int = 1
+    repeated: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _normalise_header(names: Sequence[object]) -> list[str]:
     return [str(n).strip().lower() if n is not None else "" for n in names]
 
 
-def _from_records(file: str, header: Sequence[object], records: list[list[str]], rows: list[int]) -> RawTable:
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of the 0-based column ``index``: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _from_lines(file: str, lines: list[list[str]]) -> RawTable:
+    """A table from every row of a sheet (row 1 first); the header is the first non-blank row."""
+    filled = [i for i, record in enumerate(lines) if any(cell.strip() for cell in record)]
+    if not filled:
+        return _from_records(file, [], [], [], 1)
+    first = filled[0]
+    body = filled[1:]
+    return _from_records(file, lines[first], [lines[i] for i in body], [i + 1 for i in body], first + 1)
+
+
+def _from_records(file: str, header: Sequence[object], records: list[list[str]], rows: list[int],
+                  header_row: int = 1) -> RawTable:
     columns = _normalise_header(header)
     width = len(columns)
-    padded = [(r + [""] * width)[:width] for r in records]
-    frame = pd.DataFrame(padded, columns=columns, dtype=object) if padded else pd.DataFrame(columns=columns, dtype=object)
-    frame = frame.loc[:, [c != "" for c in frame.columns]]
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(columns):
+        if name:
+            seen.setdefault(name, []).append(i)
+    repeated = {name: [column_letter(i) for i in where] for name, where in seen.items() if len(where) > 1}
+    keep = [where[0] for where in seen.values()]
+    padded = [[(r + [""] * width)[i] for i in keep] for r in records]
+    names = [columns[i] for i in keep]
+    frame = pd.DataFrame(padded, columns=names, dtype=object) if padded else pd.DataFrame(columns=names, dtype=object)
     frame = frame.apply(lambda s: s.astype(str).str.strip()) if len(frame) else frame
-    return RawTable(file, frame.reset_index(drop=True), np.asarray(rows, dtype=int))
+    return RawTable(file, frame.reset_index(drop=True), np.asarray(rows, dtype=int), header_row, repeated)
 
 
 def read_csv_table(path: Path) -> RawTable:
@@ -62,15 +96,7 @@ def read_csv_table(path: Path) -> RawTable:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     lines = list(reader)
-    if not lines:
-        return _from_records(path.name, [], [], [])
-    header, body = lines[0], lines[1:]
-    records, rows = [], []
-    for i, record in enumerate(body, start=2):
-        if any(cell.strip() for cell in record):
-            records.append(record)
-            rows.append(i)
-    return _from_records(path.name, header, records, rows)
+    return _from_lines(path.name, lines)
 
 
 def _cell_text(value: object) -> str:
@@ -96,15 +122,8 @@ def read_workbook_tables(path: Path) -> dict[str, RawTable]:
     try:
         for sheet in workbook.worksheets:
             all_rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            if not all_rows:
-                continue
-            header, records, rows = all_rows[0], [], []
-            for i, record in enumerate(all_rows[1:], start=2):
-                if any(cell.strip() for cell in record):
-                    records.append(record)
-                    rows.append(i)
             name = sheet.title.strip().lower()
-            tables[name] = _from_records(f"{path.name} [{sheet.title}]", header, records, rows)
+            tables[name] = _from_lines(f"{path.name} [{sheet.title}]", all_rows)
     finally:
         workbook.close()
     return tables
@@ -151,7 +170,8 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
     """Parse ``table`` into typed columns, appending a Problem per bad cell.
 
     Returns the typed frame (bad cells are NaN/NaT) with a ``_row`` column of spreadsheet rows.
-    Missing columns are reported once each (at row 1) and their cells are not checked.
+    Missing and repeated columns are reported once each (at the header row); the cells of a
+    missing column are not checked, a repeated column is read from its first occurrence.
     Amounts and counts must be finite and below :data:`MAX_AMOUNT`.
     """
     frame = table.frame
@@ -160,7 +180,14 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
     missing = [c.name for c in columns if c.name not in present]
     expected = ", ".join(c.name for c in columns)
     for name in missing:
-        problems.append(Problem(table.file, 1, name, f"missing column; the header must have: {expected}"))
+        problems.append(Problem(table.file, table.header_row, name,
+                                f"missing column; the header must have: {expected}"))
+    for col in columns:
+        if col.name in table.repeated:
+            letters = table.repeated[col.name]
+            problems.append(Problem(table.file, table.header_row, col.name,
+                                    f"appears {len(letters)} times in the header (columns {', '.join(letters)}); "
+                                    "expected each column once"))
 
     def report(mask: pd.Series, column: str, message: str, values: pd.Series | None = None):
         for idx in np.flatnonzero(mask.to_numpy()):

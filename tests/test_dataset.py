@@ -131,6 +131,10 @@ BAD_INPUTS = [
      "actuals.csv, row 2, column revenue: '1e400' is too large; expected an amount below 10,000,000,000,000"),
     ("funnel.csv", "period,campaign,channel,spend,leads,qualified,won,revenue\n2026Q1,X,Y,1,1e300,5,1,100\n",
      "funnel.csv, row 2, column leads: '1e300' is too large; expected a whole number below"),
+    ("targets.csv", "period,revenue_target,gop_target,GOP_Target\n2026Q1,1000,100,200\n",
+     "targets.csv, row 1, column gop_target: appears 2 times in the header (columns C, D); expected each column once"),
+    ("staff.csv", "\n\n" + STAFF_HEADER.replace(",fte", "") + "A1,Ann,Sales,M,1000,2020-01-01,,true\n",
+     "staff.csv, row 3, column fte: missing column"),
     ("staff.csv", None, "staff.csv: file not found"),
     ("plan.yaml", None, "plan.yaml: file not found"),
 ]
@@ -175,3 +179,28 @@ def test_require_period_says_what_is_missing(tiny):
         tiny.require_period("2027Q1")
     with pytest.raises(InputError, match="expected a fiscal quarter like 2026Q3"):
         tiny.require_period("Q1")
+
+
+def test_a_header_after_blank_rows_keeps_row_numbers(tmp_path):
+    ds = load_dataset(write_dataset(tmp_path / "blank", {"targets.csv": "\n\nperiod,revenue_target,gop_target\n"
+                                                                      "2026Q1,1000,100\n"}))
+    assert ds.targets["period"].tolist() == ["2026Q1"]
+    lines = problems_of(tmp_path, {"targets.csv": "\nperiod,revenue_target,gop_target\n2026Q1,1000,0\n"})
+    assert lines == ["targets.csv, row 3, column gop_target: '0' is not above 0; expected a target above 0"]
+
+
+def test_an_empty_workbook_sheet_is_missing_its_columns(tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "staff"
+    for name in ("actuals", "targets"):
+        sheet = wb.create_sheet(name)
+        for line in TINY_FILES[f"{name}.csv"].strip().splitlines():
+            sheet.append([c.strip() for c in line.split(",")])
+    wb.save(tmp_path / "book.xlsx")
+    for name in ("company.yaml", "plan.yaml"):
+        (tmp_path / name).write_text(__import__("textwrap").dedent(TINY_FILES[name]))
+    with pytest.raises(InputError) as exc:
+        load_dataset(tmp_path / "book.xlsx")
+    assert str(exc.value.problems[0]).startswith("book.xlsx [staff], row 1, column employee_id: missing column")
