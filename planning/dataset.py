@@ -230,7 +230,12 @@ def load_dataset(path: Path | str) -> Dataset:
         csv_path = root / f"{name}.csv"
         if csv_path.exists():
             sources[csv_path.name] = csv_path
-            raw = read_csv_table(csv_path)
+            try:
+                raw = read_csv_table(csv_path)
+            except InputError as exc:
+                problems.extend(exc.problems)
+                typed[name] = None
+                continue
         elif name in sheets:
             raw = sheets[name]
         elif required:

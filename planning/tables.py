@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planning.errors import Problem
+from planning.errors import InputError, Problem
 from planning.money import round_cents_array
 from planning.periods import parse_period
 
@@ -27,6 +27,10 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 #: Amounts and counts must be below this (ten trillion): float64 holds whole cents exactly only
 #: up to 2**53 cents (about 90 trillion), and totals add rows up.
 MAX_AMOUNT = 10**13
+# Bytes that are not UTF-8 (decoded as U+FFFD) and control characters that no spreadsheet
+# cell can hold (openpyxl refuses them when the bonus workbook is written).
+_NOT_UTF8 = "\ufffd"
+_BAD_TEXT_RE = re.compile("[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f]")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
 _TRUE = {"true", "yes", "y", "1"}
 _FALSE = {"false", "no", "n", "0"}
@@ -90,12 +94,23 @@ def _from_records(file: str, header: Sequence[object], records: list[list[str]],
 
 
 def read_csv_table(path: Path) -> RawTable:
-    """Read a CSV file as text. Blank lines are skipped but keep their row numbers."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    """Read a CSV file as text. Blank lines are skipped but keep their row numbers.
+
+    Bytes that are not UTF-8 become U+FFFD, which :func:`check_columns` reports with the
+    cell; a file that cannot be read at all raises InputError.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError.single(path.name, f"cannot be read ({exc.strerror or exc.__class__.__name__}); "
+                                "expected a CSV file") from None
+    text = data.decode("utf-8-sig", errors="replace")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    lines = list(reader)
+    try:
+        lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError.single(path.name, f"is not a readable CSV file ({exc})") from None
     return _from_lines(path.name, lines)
 
 
@@ -172,7 +187,8 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
     Returns the typed frame (bad cells are NaN/NaT) with a ``_row`` column of spreadsheet rows.
     Missing and repeated columns are reported once each (at the header row); the cells of a
     missing column are not checked, a repeated column is read from its first occurrence.
-    Amounts and counts must be finite and below :data:`MAX_AMOUNT`.
+    Cells with bytes that are not UTF-8 or with control characters are reported and then
+    treated as unreadable; amounts and counts must be finite and below :data:`MAX_AMOUNT`.
     """
     frame = table.frame
     out = pd.DataFrame({"_row": table.rows})
@@ -199,10 +215,17 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
             out[col.name] = pd.Series([np.nan] * len(frame), dtype=object)
             continue
         text = frame[col.name].astype(str)
-        empty = text == ""
+        unreadable = text.str.contains(_BAD_TEXT_RE)
+        for idx in np.flatnonzero(unreadable.to_numpy()):
+            cell = text.iloc[idx]
+            what = ("has bytes that are not UTF-8 text; expected a UTF-8 file (in Excel: Save As \"CSV UTF-8\")"
+                    if _NOT_UTF8 in cell else "contains a control character; expected plain text")
+            problems.append(Problem(table.file, int(table.rows[idx]), col.name, f"{cell!r} {what}"))
+        text = text.where(~unreadable, "")
+        empty = (text == "") & ~unreadable
         if col.kind != "optional_date":
             report(empty, col.name, f"is empty; expected {_EXPECT[col.kind]}")
-        filled = ~empty
+        filled = (text != "")
         if col.kind == "text":
             value = text
         elif col.kind in ("amount", "number", "count"):

@@ -133,6 +133,8 @@ BAD_INPUTS = [
      "funnel.csv, row 2, column leads: '1e300' is too large; expected a whole number below"),
     ("targets.csv", "period,revenue_target,gop_target,GOP_Target\n2026Q1,1000,100,200\n",
      "targets.csv, row 1, column gop_target: appears 2 times in the header (columns C, D); expected each column once"),
+    ("staff.csv", STAFF_HEADER + "A1,Ann\x00,Sales,M,1000,1,2020-01-01,,true\n",
+     "staff.csv, row 2, column name: 'Ann\\x00' contains a control character; expected plain text"),
     ("staff.csv", "\n\n" + STAFF_HEADER.replace(",fte", "") + "A1,Ann,Sales,M,1000,2020-01-01,,true\n",
      "staff.csv, row 3, column fte: missing column"),
     ("staff.csv", None, "staff.csv: file not found"),
@@ -181,12 +183,31 @@ def test_require_period_says_what_is_missing(tiny):
         tiny.require_period("Q1")
 
 
+def test_csv_that_is_not_utf8_names_the_cell(tmp_path):
+    folder = write_dataset(tmp_path / "latin1")
+    (folder / "staff.csv").write_bytes((STAFF_HEADER + "A1,Zoë,Sales,M,1000,1,2020-01-01,,true\n").encode("cp1252"))
+    with pytest.raises(InputError) as exc:
+        load_dataset(folder)
+    assert [str(p) for p in exc.value.problems] == [
+        "staff.csv, row 2, column name: 'Zo\ufffd' has bytes that are not UTF-8 text; expected a UTF-8 file "
+        '(in Excel: Save As "CSV UTF-8")']
+
+
 def test_a_header_after_blank_rows_keeps_row_numbers(tmp_path):
     ds = load_dataset(write_dataset(tmp_path / "blank", {"targets.csv": "\n\nperiod,revenue_target,gop_target\n"
                                                                       "2026Q1,1000,100\n"}))
     assert ds.targets["period"].tolist() == ["2026Q1"]
     lines = problems_of(tmp_path, {"targets.csv": "\nperiod,revenue_target,gop_target\n2026Q1,1000,0\n"})
     assert lines == ["targets.csv, row 3, column gop_target: '0' is not above 0; expected a target above 0"]
+
+
+def test_a_csv_that_cannot_be_read_is_one_problem(tmp_path):
+    folder = write_dataset(tmp_path / "dir", {"staff.csv": None})
+    (folder / "staff.csv").mkdir()
+    with pytest.raises(InputError) as exc:
+        load_dataset(folder)
+    assert [p.file for p in exc.value.problems] == ["staff.csv"]
+    assert "cannot be read" in str(exc.value.problems[0])
 
 
 def test_an_empty_workbook_sheet_is_missing_its_columns(tmp_path):
