@@ -214,6 +214,12 @@ def _pct(x: float, digits: int = 1) -> str:
     return "n/a" if x is None or not np.isfinite(x) else f"{x * 100:.{digits}f}%"
 
 
+def _count(n: float, noun: str) -> str:
+    """``1 campaign``, ``3 campaigns``, ``0 leads``."""
+    n = int(n)
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _day(d) -> str:
     return f"{d.day} {d:%b %Y}"
 
@@ -693,8 +699,9 @@ class QuarterlyReport:
                             "cost per lead" + cur, "lead-to-win", "ROI", ""], rows, numeric=set(range(2, 10)))
         flagged = campaigns[campaigns["flagged"]]
         total = funnel_by_period(self.dataset).loc[self.label]
-        lines = [f"Marketing spent {self.money(total['spend'])} on {int(total['campaigns'])} campaigns, which brought "
-                 f"{int(total['leads'])} leads and {int(total['won'])} wins worth {self.money(total['revenue'])} "
+        lines = [f"Marketing spent {self.money(total['spend'])} on {_count(total['campaigns'], 'campaign')}, which "
+                 f"brought {_count(total['leads'], 'lead')} and {_count(total['won'], 'win')} worth "
+                 f"{self.money(total['revenue'])} "
                  f"({_pct(total['share_of_revenue_target'])} of the revenue target).",
                  "ROI is the gross profit a campaign's revenue brings at the quarter's gross margin, less its spend, "
                  "divided by its spend."]
@@ -706,15 +713,17 @@ class QuarterlyReport:
             lines.append("Every campaign that spent money won some revenue.")
         upto = funnel_by_period(self.dataset)
         upto = upto.loc[[p for p in upto.index if self.dataset.period(p) <= self.period]]
-        return [
+        out = [
             _section("Marketing: leads that become revenue and profit", _paragraphs(lines), table,
                      anchor="marketing"),
             self.chart("campaign-roi", lambda: charts.campaign_roi_chart(
                 campaigns.assign(period=""), figsize=(8, 1.3 + 0.35 * len(campaigns))),
                 "Return on each campaign; campaigns that spent money and won nothing in red"),
-            self.chart("funnel", lambda: charts.funnel_chart(upto),
-                       "Leads, qualified leads and wins per quarter, and the lead-to-win rate"),
         ]
+        if upto["leads"].sum() > 0:  # without a single lead there is no funnel to draw (and no rate)
+            out.append(self.chart("funnel", lambda: charts.funnel_chart(upto),
+                                  "Leads, qualified leads and wins per quarter, and the lead-to-win rate"))
+        return out
 
     def _outlook_scenario(self):
         """The base scenario projected from this quarter, and a note on the targets used."""

@@ -678,3 +678,19 @@ def test_index_keeps_a_company_name_with_colons_whole(tmp_path):
     (tmp_path / "2026Q1-owner.html").write_text(f"<html><head><title>{title}</title></head></html>")
     page = write_index(tmp_path).read_text()
     assert "<h1>Smith &amp; Sons: Builders: Ltd &lt;b&gt;</h1>" in page
+
+
+NO_LEADS_FUNNEL = """period,campaign,channel,spend,leads,qualified,won,revenue
+2026Q1,Radio,Awareness,100,0,0,0,0
+"""
+
+
+def test_a_funnel_without_a_single_lead_does_not_break_the_report(tmp_path):
+    data = write_dataset(tmp_path / "noleads", {"funnel.csv": NO_LEADS_FUNNEL})
+    report = build_report(data, "2026Q1", "staff")
+    items = report.marketing()
+    for item in items:  # the funnel chart's lead-to-win axis was NaN: ValueError
+        item.png() if isinstance(item, Chart) else item._repr_html_()
+    text = items[0]._repr_html_()
+    assert "on 1 campaign, which brought 0 leads and 0 wins" in text
+    assert "1 campaign spent EUR 100 and won nothing: Radio" in text
