@@ -15,6 +15,9 @@ from datetime import date, timedelta
 __all__ = ["Period", "parse_period", "period_containing"]
 
 _PERIOD_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*(\d)\s*$")
+#: Fiscal years a period label may name: every quarter of them has real calendar dates (a
+#: ``9999Q4`` would end on 10000-01-01 minus a day) and a four-digit label.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 @dataclass(frozen=True, order=True)
@@ -78,7 +81,8 @@ def parse_period(text: object, fiscal_year_start_month: int = 1) -> Period:
     Raises
     ------
     ValueError
-        With a message saying what was expected, for ``'2026-Q5'``, ``'Q3 2026'``, ...
+        With a message saying what was expected, for ``'2026-Q5'``, ``'Q3 2026'``, ``'9999Q4'``
+        (fiscal years run from 1900 to 2999), ...
     """
     match = _PERIOD_RE.match(str(text))
     if not match:
@@ -86,6 +90,9 @@ def parse_period(text: object, fiscal_year_start_month: int = 1) -> Period:
     year, quarter = int(match.group(1)), int(match.group(2))
     if not 1 <= quarter <= 4:
         raise ValueError(f"{text!r} has quarter {quarter}; expected a quarter from 1 to 4, like 2026Q3")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"{text!r} has fiscal year {year}; expected a year from {FIRST_YEAR} to {LAST_YEAR}, "
+                         "like 2026Q3")
     return Period(year, quarter, fiscal_year_start_month)
 
 

@@ -137,6 +137,8 @@ BAD_INPUTS = [
      "staff.csv, row 2, column name: 'Ann\\x00' contains a control character; expected plain text"),
     ("staff.csv", "\n\n" + STAFF_HEADER.replace(",fte", "") + "A1,Ann,Sales,M,1000,2020-01-01,,true\n",
      "staff.csv, row 3, column fte: missing column"),
+    ("targets.csv", "period,revenue_target,gop_target\n9999Q4,1000,100\n",
+     "targets.csv, row 2, column period: '9999Q4' has fiscal year 9999; expected a year from 1900 to 2999"),
     ("staff.csv", None, "staff.csv: file not found"),
     ("plan.yaml", None, "plan.yaml: file not found"),
 ]

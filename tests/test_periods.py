@@ -45,3 +45,13 @@ def test_bad_periods_say_what_was_expected(text):
 
 def test_lenient_spellings():
     assert str(parse_period(" 2026-q3 ")) == "2026Q3"
+
+
+@pytest.mark.parametrize(("text", "month"), [("9999Q4", 1), ("0001Q1", 7), ("1899Q4", 1), ("3000Q1", 1)])
+def test_years_without_calendar_dates_are_refused(text, month):
+    # 9999Q4 ends on 9999-12-31 but its next quarter does not exist; 0001Q1 with a July year
+    # starts in year 0. Both used to load and then crash the bonus with a traceback.
+    with pytest.raises(ValueError, match="expected a year from 1900 to 2999, like 2026Q3"):
+        parse_period(text, month)
+    assert parse_period("1900Q1", 7).start == date(1899, 7, 1)
+    assert parse_period("2999Q4").end == date(2999, 12, 31)
