@@ -444,11 +444,13 @@ class QuarterlyReport:
             else f"for everyone at {company}"
         b = self.bonus
         if b.gates_passed and b.pool > 0:
-            verdict = (f"Every gate was passed: the company earns a success bonus pool of {self.money(b.pool)}, "
+            opening = "Every gate was passed" if b.gates else "This plan has no gates"
+            verdict = (f"{opening}: the company earns a success bonus pool of {self.money(b.pool)}, "
                        f"shared by {len(self.eligible)} eligible {'person' if len(self.eligible) == 1 else 'people'}.")
             cls = "pass"
         elif b.gates_passed:
-            verdict = ("Every gate was passed, but under the plan's rules there is nothing to share this "
+            opening = "Every gate was passed" if b.gates else "This plan has no gates"
+            verdict = (f"{opening}, but under the plan's rules there is nothing to share this "
                        "quarter (see the bonus pool below).")
             cls = "miss"
         else:
@@ -493,7 +495,7 @@ class QuarterlyReport:
         elif gates:
             when = f"When the company reaches the {gates[0]} gate below"
         else:
-            when = "Under this plan, which has no gates,"
+            when = "Under this plan, which has no gates"
         basis = {"excess_gop_share": "part of the profit it made above its GOP target",
                  "gop_share": "a share of its GOP",
                  "payout_curve": "an amount set by the plan's payout curve"}[self.plan.pool.method]

@@ -694,3 +694,19 @@ def test_a_funnel_without_a_single_lead_does_not_break_the_report(tmp_path):
     text = items[0]._repr_html_()
     assert "on 1 campaign, which brought 0 leads and 0 wins" in text
     assert "1 campaign spent EUR 100 and won nothing: Radio" in text
+
+
+NO_GATES_PLAN = """\
+gates: {}
+pool: {method: gop_share, rate: 0.1, floor: 500, self_funding: false}
+distribution: {method: equal}
+"""
+
+
+def test_a_plan_without_gates_is_not_said_to_have_passed_them(tmp_path):
+    data = write_dataset(tmp_path / "nogates", {"plan.yaml": NO_GATES_PLAN})
+    report = build_report(data, "2026Q1", "staff")
+    text = section_html(report, "title", "how_to_read")
+    assert "This plan has no gates: the company earns a success bonus pool" in text
+    assert "Every gate was passed" not in text
+    assert "Under this plan, which has no gates, a share of its GOP becomes" in text and ",," not in text
