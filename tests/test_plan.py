@@ -73,3 +73,28 @@ def test_defaults_where_the_contract_is_silent():
     plan = parse_plan({"pool": {"rate": 0.3}})
     assert plan.gates.revenue is None and plan.pool.self_funding and plan.pool.floor == 0
     assert plan.distribution.method == "salary" and plan.distribution.require_employed_at_period_end
+
+
+def test_a_key_written_twice_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text("pool:\n  rate: 0.3\n  method: excess_gop_share\n  rate: 0.4\n")
+    with pytest.raises(InputError) as exc:
+        load_plan(path)
+    assert [str(p) for p in exc.value.problems] == [
+        "plan.yaml, line 4: key 'rate' is written twice (also on line 2); expected each key once, "
+        "since only one value can count"]
+    path.write_text("pool: {rate: 0.3, rate: 0.4}\n")
+    with pytest.raises(InputError, match="line 1: key 'rate' is written twice .earlier on the same line."):
+        load_plan(path)
+    # a merge may still be overridden
+    path.write_text("base: &b {rate: 0.3, method: gop_share}\npool:\n  <<: *b\n  rate: 0.2\n")
+    from planning.plan import read_yaml
+
+    assert read_yaml(path)["pool"] == {"rate": 0.2, "method": "gop_share"}
+
+
+def test_a_plan_that_is_a_folder_is_one_line(tmp_path):
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(InputError, match="^folder.yaml: cannot be read"):
+        load_plan(tmp_path / "folder.yaml")
+
