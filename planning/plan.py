@@ -166,7 +166,11 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(path, f"{value!r} is not a number; expected {expect}")
             return default
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer with hundreds of digits
+            self.problem(path, f"a {len(str(abs(value)))}-digit number is too large; expected {expect}")
+            return default
         if value != value or value in (float("inf"), float("-inf")):
             self.problem(path, f"{value!r} is not a finite number; expected {expect}")
             return default
@@ -311,7 +315,7 @@ def _parse_curve(r: _Reader, value: Any) -> tuple[tuple[float, float], ...]:
     points = []
     for i, point in enumerate(value):
         ok = (isinstance(point, list | tuple) and len(point) == 2
-              and all(isinstance(v, int | float) and not isinstance(v, bool) for v in point))
+              and all(isinstance(v, int | float) and not isinstance(v, bool) and abs(v) < 1e300 for v in point))
         if not ok:
             r.problem(f"pool.curve[{i}]", f"{point!r} is not an [attainment, multiple] pair of numbers")
             return ()

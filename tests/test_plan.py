@@ -98,3 +98,10 @@ def test_a_plan_that_is_a_folder_is_one_line(tmp_path):
     with pytest.raises(InputError, match="^folder.yaml: cannot be read"):
         load_plan(tmp_path / "folder.yaml")
 
+
+def test_a_huge_integer_is_one_line():
+    lines = problems({"pool": {"rate": 0.3, "cap": 10**400}})
+    assert lines == ["plan.yaml, key pool.cap: a 401-digit number is too large; expected an amount of 0 or more, "
+                     "or null for no cap"]
+    assert problems({"pool": {"method": "payout_curve", "target_pool": 1, "curve": [[10**400, 1]]}})[0].startswith(
+        "plan.yaml, key pool.curve[0]:")
