@@ -644,8 +644,8 @@ class QuarterlyReport:
         hide = self.hides_paid_out
         rows = [[r.group, int(r.eligible), "not shown" if hide else self.num(r.payout, 2)]
                 for r in table.itertuples()]
-        note = (f"To protect privacy, a department's total is shown only when at least {MIN_GROUP} eligible "
-                "people share it. Smaller departments are combined, and because the total pool is public, "
+        note = (f"To protect privacy, a department's total is shown only when at least {MIN_GROUP} people "
+                "share it (people who are eligible and can take part of the pool). Smaller departments are combined, and because the total pool is public, "
                 "a department is also combined whenever showing it would let a smaller one be worked out "
                 "by subtraction. No one's salary or individual payout appears in this report; each person "
                 "receives their own statement.")
