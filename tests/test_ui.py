@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -560,6 +561,68 @@ def test_marketing_what_if_flows_leads_and_conversion_to_the_pool(sample):
     assert view.comparison().columns[1] == "2027Q1 (projected from 2026Q4)"
 
 
+def test_marketing_what_if_without_campaigns_says_so_and_switches_the_sliders_off(tmp_path):
+    from planning.ui.marketing import MarketingWhatIf
+
+    ds = load_dataset(write_dataset(tmp_path / "d", {"funnel.csv": None}))
+    view = MarketingWhatIf(ds, period="2026Q1")
+    assert view.error is None and view.leads.disabled and view.lead_to_win.disabled
+    assert "no campaigns with leads in funnel.csv" in view.output.value
+    assert view.result.pool == view.baseline.pool == bonus_for_period(ds, "2026Q1").pool
+    assert pool_line(view.result) in view.output.value
+    view.leads.value = 0.5  # a disabled slider set from code still changes nothing
+    assert view.error is None and view.leads.value == 0 and view.result.pool == view.baseline.pool
+
+
+def test_marketing_what_if_in_a_quarter_without_campaigns_ignores_the_monte_carlos_uncertainty(tmp_path):
+    """scenarios.yaml's uncertainty on leads is for the Monte Carlo; the what-if is fixed numbers."""
+    from planning.ui.marketing import MarketingWhatIf
+
+    ds = load_dataset(write_dataset(tmp_path / "d", {"scenarios.yaml": (
+        "scenarios:\n  base:\n    uncertainty:\n      leads: {dist: norm, loc: 0, scale: 0.1}\n")}))
+    view = MarketingWhatIf(ds, period="2026Q2")  # the tiny funnel has campaigns in 2026Q1 only
+    assert view.error is None, view.error
+    assert view.result.pool == bonus_for_period(ds, "2026Q2").pool
+    view.period.value = "2026Q1"
+    view.leads.value = 0.2
+    assert view.error is None and view.result.revenue > view.baseline.revenue
+
+
+def test_marketing_lead_to_win_slider_stops_at_a_rate_of_zero(sample):
+    from planning.scenarios import build_model
+    from planning.ui.marketing import MarketingWhatIf
+
+    view = MarketingWhatIf(sample, period="2025Q3")
+    rate = build_model(sample, "2025Q3", "base").baseline.lead_to_win
+    assert rate < 0.05 and -rate <= view.lead_to_win.min < -rate + view.lead_to_win.step
+    view.lead_to_win.value = -0.05  # clipped to the slider's floor: no negative rate
+    assert view.error is None and view.result is not None
+    view.period.value = "2026Q2"
+    assert view.lead_to_win.min == -0.05
+
+
+def test_marketing_problems_name_the_slider_and_nothing_escapes(tmp_path, monkeypatch):
+    import planning.ui.marketing as marketing
+    from planning.ui.marketing import MarketingWhatIf
+
+    ds = load_dataset(write_dataset(tmp_path / "d", {"scenarios.yaml": (
+        "scenarios:\n  base:\n    drivers: {leads: -0.6}\n")}))
+    view = MarketingWhatIf(ds, period="2026Q1")
+    view.leads.value = -0.5  # with base's -60%: -110% of the leads
+    assert view.error.startswith("Leads: -1.1 is out of range")
+    with pytest.raises(InputError, match="Leads: -1.1"):
+        view.comparison()
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(marketing, "run_scenario", broken)
+    view.leads.value = 0
+    assert "Something went wrong: RuntimeError: kaput" in view.output.value
+    with pytest.raises(InputError, match="no quarter to plan|not a quarter to plan"):
+        MarketingWhatIf(ds, period="2031Q1")
+
+
 def test_target_setting_shows_proposals_against_the_owner_and_reprices_by_scenario(sample):
     from planning.proposals import proposal_odds
     from planning.ui.targets import TargetSetting
@@ -576,3 +639,47 @@ def test_target_setting_shows_proposals_against_the_owner_and_reprices_by_scenar
     assert "downturn" in view.odds_html.value and bytes(view.chart.value).startswith(PNG)
     with pytest.raises(InputError, match="no proposals for 2026Q1"):
         TargetSetting(sample, period="2026Q1")
+
+
+# --- the notebooks, run headless with papermill on data they have never seen ------------------
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+
+
+def run_notebook(name: str, out_dir: Path, **parameters) -> str:
+    """Run ``notebooks/<name>.ipynb`` as an analyst would (papermill -p ...); all its output text."""
+    import json
+
+    papermill = pytest.importorskip("papermill")
+    out = out_dir / f"{name}.out.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=parameters,
+                               kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+    texts = []
+    for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]:
+        for output in cell.get("outputs", []):
+            texts.append("".join(output.get("text", "")))
+            for kind in ("text/plain", "text/html"):
+                texts.append("".join(output.get("data", {}).get(kind, "")))
+    return "\n".join(texts)
+
+
+@pytest.fixture(scope="module")
+def bare_dataset(tmp_path_factory) -> Path:
+    """One quarter, calendar fiscal year; no funnel.csv, scenarios.yaml or proposals.csv."""
+    return write_dataset(tmp_path_factory.mktemp("bare") / "acme", {
+        "funnel.csv": None,
+        "actuals.csv": "period,department,revenue,cogs,opex\n2026Q1,Sales,1000000,400000,100000\n"
+                       "2026Q1,IT,0,0,150000\n2026Q1,Marketing,0,0,140000\n",
+        "targets.csv": "period,revenue_target,gop_target\n2026Q1,1000000,200000\n",
+    })
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, expected", [
+    ("01_explore_bonus", "The bonus pool is EUR 5,000.00"),
+    ("02_marketing_and_sales", "no campaigns in funnel.csv"),
+])
+def test_each_notebook_runs_with_papermill_on_a_bare_dataset(bare_dataset, tmp_path, name, expected):
+    text = run_notebook(name, tmp_path, data_path=str(bare_dataset))
+    assert expected in text
+    assert "Traceback" not in text

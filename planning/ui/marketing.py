@@ -9,6 +9,8 @@ marketing sees its own numbers in the company's terms.
 from __future__ import annotations
 
 import html
+import math
+from dataclasses import replace
 
 import ipywidgets as widgets
 import pandas as pd
@@ -50,7 +52,11 @@ class MarketingWhatIf:
         periods = planning_periods(dataset)
         if not periods:
             raise InputError.single("targets.csv", "no quarter has targets to plan against")
-        self.period = widgets.Dropdown(options=periods, value=period or periods[-1], description="Period",
+        chosen = str(period) if period else periods[-1]
+        if chosen not in periods:
+            raise InputError.single("period", f"{chosen!r} is not a quarter to plan; expected one of: "
+                                    f"{', '.join(periods)}")
+        self.period = widgets.Dropdown(options=periods, value=chosen, description="Period",
                                        style=LABEL_STYLE)
         self.leads = widgets.FloatSlider(value=0.0, min=-0.5, max=1.0, step=0.05, description="Leads",
                                          readout_format="+.0%", continuous_update=False,
@@ -69,6 +75,8 @@ class MarketingWhatIf:
         self.result: BonusResult | None = None
         self.baseline: BonusResult | None = None
         self.error: str | None = None
+        self.note: str | None = None
+        self._busy = False
         for control in (self.period, self.leads, self.lead_to_win):
             control.observe(lambda _change: self.refresh(), names="value")
         self.refresh()
@@ -81,25 +89,67 @@ class MarketingWhatIf:
         return self.widget._repr_mimebundle_(**kwargs)
 
     def refresh(self) -> None:
-        """Re-run the base scenario with and without the sliders' changes."""
+        """Re-run the base scenario with and without the sliders' changes; problems show in the page."""
+        if self._busy:  # fitting the sliders to a new period moves them: one refresh is enough
+            return
+        self._busy = True
         try:
+            self.note = self._fit_sliders()
             base, what_if = self._scenarios()
             self.baseline = run_scenario(self.dataset, self.period.value, base)
             self.result = run_scenario(self.dataset, self.period.value, what_if)
             self.error = None
-            self.output.value = self._html(base, what_if)
+            note = message_html(self.note, "note") if self.note else ""
+            self.output.value = note + self._html(base, what_if)
         except InputError as exc:
-            self.result, self.error = None, "\n".join(str(p) for p in exc.problems)
+            self.result, self.error = None, "\n".join(_in_slider_words(p) for p in exc.problems)
             self.output.value = message_html(self.error)
+        except Exception as exc:  # noqa: BLE001 - an analyst must see it, not a log file
+            self.result, self.error = None, f"Something went wrong: {exc.__class__.__name__}: {exc}"
+            self.output.value = message_html(self.error)
+        finally:
+            self._busy = False
+
+    def _fit_sliders(self) -> str | None:
+        """Fit the sliders to the quarter's funnel; a note when there is nothing to move.
+
+        Without campaigns with leads in the base quarter there are no leads or conversion to
+        change, so both sliders are switched off at 0. Lead-to-win cannot go below a rate of
+        0, so its slider stops there.
+        """
+        base = self._base()
+        model = build_model(self.dataset, self.period.value, base)
+        b = model.baseline
+        if not b.has_funnel:
+            self.leads.value = self.lead_to_win.value = 0.0
+            self.leads.disabled = self.lead_to_win.disabled = True
+            return (f"The base quarter {b.period} has no campaigns with leads in funnel.csv, so there "
+                    "are no leads or conversion to change: the what-if shows the quarter as it is. "
+                    "Add the quarter's campaigns to funnel.csv to use the sliders.")
+        self.leads.disabled = self.lead_to_win.disabled = False
+        rate = b.lead_to_win + base.change("lead_to_win")
+        step = self.lead_to_win.step
+        self.lead_to_win.min = -min(0.05, math.floor(round(rate / step, 9)) * step)
+        return None
+
+    def _base(self):
+        """The ``base`` scenario's fixed drivers. Its uncertainty is for the Monte Carlo, not a
+        what-if, and would refuse a base quarter without campaigns."""
+        return replace(scenario_set(self.dataset).get("base"), uncertainty={}, correlation=())
 
     def _scenarios(self):
         """The ``base`` scenario and the same with the sliders' changes added to its drivers."""
-        base = scenario_set(self.dataset).get("base")
+        base = self._base()
         changes = {"leads": round(self.leads.value, 6), "lead_to_win": round(self.lead_to_win.value, 6)}
         return base, base.with_drivers(**{k: base.change(k) + v for k, v in changes.items()})
 
     def comparison(self) -> pd.DataFrame:
-        """Base quarter against the what-if, line by line, in the business's words."""
+        """Base quarter against the what-if, line by line, in the business's words.
+
+        Raises InputError (what the page shows) while the what-if has no answer.
+        """
+        if self.result is None:
+            raise InputError.single("what-if", self.error or "no answer for these settings")
         return self._lines(*self._scenarios())
 
     def _lines(self, base, what_if) -> pd.DataFrame:
@@ -128,6 +178,15 @@ class MarketingWhatIf:
     def _html(self, base, what_if) -> str:
         table = table_html(self._lines(base, what_if), height="none")
         return (f'<div class="pw-pool-line">{html.escape(pool_line(self.result))}</div>{table}')
+
+
+_SLIDERS = {"scenarios.base.drivers.leads": "Leads", "scenarios.base.drivers.lead_to_win": "Lead-to-win"}
+
+
+def _in_slider_words(problem) -> str:
+    """A problem with a slider's driver names the slider, not a key of scenarios.yaml."""
+    label = _SLIDERS.get(problem.column or "")
+    return f"{label}: {problem.message}" if label else str(problem)
 
 
 def _gates(result: BonusResult) -> str:
