@@ -69,7 +69,11 @@ def bonus_summary_frame(result: BonusResult) -> pd.DataFrame:
 
 
 def write_bonus_xlsx(path: Path | str, result: BonusResult) -> Path:
-    """A workbook for the bookkeeper: a summary sheet and a per-person sheet."""
+    """A workbook for the bookkeeper: a summary sheet and a per-person sheet.
+
+    Text from the data is always stored as text: a name like ``=HYPERLINK(...)`` would
+    otherwise become a live formula in the bookkeeper's Excel.
+    """
     people = result.allocations[[
         "employee_id", "name", "department", "role", "eligible", "reason", "days_in", "tenure",
         "fte", "period_salary", "weight", "cap", "capped", "payout"]].copy()
@@ -80,5 +84,10 @@ def write_bonus_xlsx(path: Path | str, result: BonusResult) -> Path:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
             bonus_summary_frame(result).to_excel(writer, sheet_name="summary", index=False)
             people.to_excel(writer, sheet_name="people", index=False)
+            for sheet in writer.book.worksheets:
+                for row in sheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":  # pandas wrote no formulas: this is text from the data
+                            cell.data_type = "s"
 
     return write_atomic(path, write)

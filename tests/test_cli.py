@@ -62,6 +62,20 @@ def test_bonus_with_another_plan_and_xlsx(tiny_dir, tmp_path, capsys):
     assert round(sum(payouts), 2) == 2000.0
 
 
+def test_bonus_xlsx_keeps_names_that_look_like_formulas_as_text(tmp_path, capsys):
+    staff = ("employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
+             'A1,"=HYPERLINK(""http://evil.example"",""Ann"")",=1+1,Manager,100000,1,2020-01-01,,true\n')
+    folder = write_dataset(tmp_path / "d", {"staff.csv": staff})
+    book = tmp_path / "bonus.xlsx"
+    assert main(["bonus", "--data", str(folder), "--period", "2026Q1", "--xlsx", str(book)]) == 0
+    import openpyxl
+
+    people = openpyxl.load_workbook(book)["people"]
+    name, department = people["B2"], people["C2"]
+    assert name.value == '=HYPERLINK("http://evil.example","Ann")' and name.data_type == "s"
+    assert department.value == "=1+1" and department.data_type == "s"
+
+
 @pytest.mark.parametrize(("files", "args", "expected"), [
     ({"staff.csv": "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
                    "A1,Ann,Sales,M,12k,1,2020-01-01,,true\n"},
