@@ -19,7 +19,8 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -61,11 +62,20 @@ class Statement:
     filename: str
 
 
-def statement_filename(employee_id: str) -> str:
-    """A safe file name from an employee id: ``E012.html``; odd characters become ``_``
-    and a short hash keeps ids that differ only in those characters apart."""
+# names Windows refuses for a file, whatever its extension
+_RESERVED = {"con", "prn", "aux", "nul", "index", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def statement_filename(employee_id: str, distinguish: bool = False) -> str:
+    """A safe file name from an employee id: ``E012.html``.
+
+    Characters other than letters, digits, ``_`` and ``-`` become ``_``, and then (as for an
+    id Windows reserves, like ``CON``, for ``index``, or with ``distinguish``, which
+    :func:`build_statements` sets for ids that differ only in letter case, ``e1`` and ``E1``,
+    one file on macOS and Windows) a short hash of the exact id keeps the names apart.
+    """
     safe = _SAFE.sub("_", employee_id)[:40] or "employee"
-    if safe != employee_id:
+    if safe != employee_id or distinguish or safe.lower() in _RESERVED:
         safe += "-" + hashlib.sha256(employee_id.encode("utf-8")).hexdigest()[:8]
     return f"{safe}.html"
 
@@ -156,7 +166,11 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
             payout=m(r.payout), headline=headline, company_lines=company_lines, gate_lines=tuple(gate_lines),
             pool_lines=pool_lines, rule=rule, inputs=tuple(inputs), arithmetic=tuple(arithmetic),
             filename=statement_filename(str(r.employee_id))))
-    names = [s.filename for s in out]
+    # ids that differ only in letter case would be one file on a case-insensitive disk
+    folded = Counter(s.filename.casefold() for s in out)
+    out = [replace(s, filename=statement_filename(s.employee_id, distinguish=True))
+           if folded[s.filename.casefold()] > 1 else s for s in out]
+    names = [s.filename.casefold() for s in out]
     if len(set(names)) != len(names):  # cannot happen for valid (unique) ids; guard anyway
         raise InputError([Problem("staff.csv", None, "employee_id", "two ids map to the same statement file name")])
     return out

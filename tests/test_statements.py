@@ -172,3 +172,24 @@ def test_someone_below_the_cap_is_told_why_they_get_more_than_their_weight_share
     assert "EUR 2,937.50" in text
     assert "EUR 937" not in text and "EUR 1,125" not in text and "EUR 2,062" not in text  # no colleague's cap
     assert not any("some people reached" in line for line in lines["A2"])
+
+
+def test_file_names_stay_apart_on_case_insensitive_disks_and_windows(tmp_path):
+    assert statement_filename("E012") == "E012.html"
+    for reserved in ("CON", "nul", "Com1", "LPT9", "index"):
+        name = statement_filename(reserved)
+        assert name.startswith(f"{reserved}-") and name != f"{reserved}.html"
+    rows = ["employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible",
+            "e1,Lower Case,Sales,Associate,50000,1,2020-01-01,,true",
+            "E1,Upper Case,Sales,Associate,90000,1,2020-01-01,,true",
+            "E2,Other,Sales,Associate,60000,1,2020-01-01,,true",
+            "index,Called Index,Sales,Associate,60000,1,2020-01-01,,true"]
+    data = write_dataset(tmp_path / "case", {"staff.csv": "\n".join(rows) + "\n"})
+    dataset = load_dataset(data)
+    names = {s.employee_id: s.filename for s in build_statements(dataset, bonus_for_period(dataset, "2026Q1"))}
+    assert names["E2"] == "E2.html"
+    assert len({n.casefold() for n in names.values()} | {"index.html"}) == len(names) + 1
+    paths = write_statements(data, "2026Q1", tmp_path / "out")
+    assert len(paths) == 5 and "Upper Case" in paths[[p.name for p in paths].index(names["E1"])].read_text()
+    assert names["index"] != "index.html" and "Called Index" in (tmp_path / "out" / "2026Q1" / names["index"]).read_text()
+    assert "Confidential: every person's payout" in (tmp_path / "out" / "2026Q1" / "index.html").read_text()
