@@ -514,9 +514,8 @@ class QuarterlyReport:
 
         def row(label, key, target=None, attainment=None):
             now = getattr(r, key)
-            before = None if prev is None else float(prev[key])
-            change = "" if before is None else self.num(now - before)
-            return [label, self.num(now), "" if before is None else self.num(before), change,
+            compare = [] if prev is None else [self.num(float(prev[key])), self.num(now - float(prev[key]))]
+            return [label, self.num(now), *compare,
                     "" if target is None else self.num(target), "" if attainment is None else _pct(attainment)]
 
         rows = [
@@ -527,13 +526,16 @@ class QuarterlyReport:
             row("GOP (gross operating profit, before the bonus)", "gop", r.gop_target, r.gop_attainment),
         ]
         cur = f" ({self.currency})"
-        table = html_table([self.currency, self.label + cur, (prev_label if prev is not None else "previous quarter") + cur,
-                            "change" + cur, "target" + cur, "of target"], rows, numeric={1, 2, 3, 4, 5})
-        intro = _paragraphs([
-            "Every department shares the same two targets: the company's revenue and its GOP "
-            "(what is left of revenue after direct costs and operating expenses).",
-            f"Gross margin this quarter: {_pct(r.gross_margin)} of revenue.",
-        ])
+        compare = [] if prev is None else [prev_label + cur, "change" + cur]
+        table = html_table([self.currency, self.label + cur, *compare, "target" + cur, "of target"], rows,
+                           numeric=set(range(1, 4 + len(compare))))
+        margin = (f"Gross margin this quarter: {_pct(r.gross_margin)} of revenue." if r.revenue > 0
+                  else "There was no revenue this quarter, so there is no gross margin.")
+        lines = ["Every department shares the same two targets: the company's revenue and its GOP "
+                 "(what is left of revenue after direct costs and operating expenses).", margin]
+        if prev is None:
+            lines.append(f"There are no actuals for {prev_label}, so there is no earlier quarter to compare with.")
+        intro = _paragraphs(lines)
         up_to = self.pnl.loc[: self.label]
         return [
             _section("How the quarter went", intro, table, anchor="results"),

@@ -710,3 +710,12 @@ def test_a_plan_without_gates_is_not_said_to_have_passed_them(tmp_path):
     assert "This plan has no gates: the company earns a success bonus pool" in text
     assert "Every gate was passed" not in text
     assert "Under this plan, which has no gates, a share of its GOP becomes" in text and ",," not in text
+
+
+def test_a_first_quarter_has_no_empty_comparison_columns(tiny_dir):
+    first = section_html(build_report(tiny_dir, "2026Q1", "staff"), "results")
+    assert "previous quarter" not in first and "change (EUR)" not in first
+    assert "There are no actuals for 2025Q4, so there is no earlier quarter to compare with." in first
+    assert "<td></td><td></td><td class=\"num\">1,000,000" not in first
+    second = section_html(build_report(tiny_dir, "2026Q2", "staff"), "results")
+    assert "2026Q1 (EUR)" in second and "change (EUR)" in second and "no earlier quarter" not in second
