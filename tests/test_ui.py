@@ -561,6 +561,60 @@ def test_marketing_what_if_flows_leads_and_conversion_to_the_pool(sample):
     assert view.comparison().columns[1] == "2027Q1 (projected from 2026Q4)"
 
 
+PROPOSALS = ("period,department,proposed_revenue_target,proposed_gop_target,revenue_forecast_low,"
+             "revenue_forecast_high,gop_forecast_low,gop_forecast_high,comment\n")
+
+
+def test_target_setting_shows_a_missing_or_bad_proposals_file_in_the_page(tmp_path):
+    from planning.ui.targets import TargetSetting
+
+    folder = write_dataset(tmp_path / "d")
+    view = TargetSetting.from_path(folder, show_problems=True)
+    assert view.odds is None and view.period_label is None
+    assert "proposals.csv: file not found" in view.error
+    assert "proposed_revenue_target" in view.widget.children[0].value  # how to write one
+    assert view.comparison_text() == view.error
+    with pytest.raises(InputError, match="file not found"):
+        TargetSetting.from_path(folder)  # the strict default still raises
+
+    (folder / "proposals.csv").write_text(PROPOSALS + "2026Q2,Sales,1e6,200k,9e5,1.1e6,1.5e5,2.5e5,\n")
+    view = TargetSetting.from_path(folder, show_problems=True)
+    assert "proposals.csv, row 2, column proposed_gop_target: '200k' is not a number" in view.error
+    assert "row 2, column proposed_gop_target" in view.widget.children[0].value
+
+    (folder / "proposals.csv").write_text(PROPOSALS + "2026Q3,Sales,1e6,2e5,9e5,1.1e6,1.5e5,2.5e5,\n")
+    view = TargetSetting.from_path(folder, show_problems=True)  # no owner's targets for 2026Q3
+    assert "has no row for period 2026Q3" in view.error
+
+
+def test_target_setting_on_a_dataset_without_scenarios_and_with_odd_names(tmp_path, monkeypatch):
+    import planning.ui.targets as targets
+    from planning.ui.targets import TargetSetting
+
+    odd = r"<b>R$\frac{1$D</b>"
+    folder = write_dataset(tmp_path / "d")
+    for name in ("staff.csv", "actuals.csv"):
+        path = folder / name
+        path.write_text(path.read_text().replace(",IT,", f',"{odd}",'), encoding="utf-8")
+    (folder / "proposals.csv").write_text(
+        PROPOSALS + f'2026Q2,"{odd}",950000,190000,900000,1100000,150000,250000,"<i>why</i>"\n')
+    view = TargetSetting.from_path(folder, draws=200, seed=1)
+    assert view.error is None and view.odds is not None
+    page = view.comparison_html.value + view.odds_html.value
+    assert "<b>R$" not in page and "<i>" not in page and "&lt;i&gt;why&lt;/i&gt;" in page
+    assert "&lt;b&gt;R$" in page
+    drawn = bytes(view.chart.value).startswith(PNG)
+    assert drawn or "could not be drawn" in view.chart_note.value
+    assert "no uncertainty in scenarios.yaml" in view.odds_html.value
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(targets, "proposal_odds", broken)
+    view.refresh()
+    assert "Something went wrong: RuntimeError: kaput" in view.odds_html.value
+
+
 def test_marketing_what_if_without_campaigns_says_so_and_switches_the_sliders_off(tmp_path):
     from planning.ui.marketing import MarketingWhatIf
 
@@ -678,6 +732,7 @@ def bare_dataset(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("name, expected", [
     ("01_explore_bonus", "The bonus pool is EUR 5,000.00"),
     ("02_marketing_and_sales", "no campaigns in funnel.csv"),
+    ("03_setting_targets", "proposals.csv: file not found"),
 ])
 def test_each_notebook_runs_with_papermill_on_a_bare_dataset(bare_dataset, tmp_path, name, expected):
     text = run_notebook(name, tmp_path, data_path=str(bare_dataset))

@@ -17,7 +17,13 @@ from planning import charts
 from planning.dataset import Dataset, load_dataset
 from planning.errors import InputError
 from planning.money import format_money
-from planning.proposals import compare_proposals, load_proposals, owner_targets, proposal_odds
+from planning.proposals import (
+    PROPOSAL_COLUMNS,
+    compare_proposals,
+    load_proposals,
+    owner_targets,
+    proposal_odds,
+)
 from planning.scenarios import scenario_set
 from planning.ui.components import (
     LABEL_STYLE,
@@ -29,6 +35,8 @@ from planning.ui.components import (
 )
 
 __all__ = ["TargetSetting"]
+
+PROPOSAL_HEADER = [c.name for c in PROPOSAL_COLUMNS] + ["comment (optional)"]
 
 
 class TargetSetting:
@@ -45,8 +53,22 @@ class TargetSetting:
     """
 
     def __init__(self, dataset: Dataset, period: str | None = None, draws: int = 20_000,
-                 seed: int = 0, proposals_path=None):
+                 seed: int = 0, proposals_path=None, show_problems: bool = False):
         self.dataset = dataset
+        self.draws, self.seed = int(draws), int(seed)
+        self.odds: pd.DataFrame | None = None
+        self.error: str | None = None
+        try:
+            self._load(period, proposals_path)
+        except InputError as exc:
+            if not show_problems:
+                raise
+            self._show_problem(exc)
+            return
+        self._build()
+
+    def _load(self, period, proposals_path) -> None:
+        dataset = self.dataset
         every = load_proposals(dataset, proposals_path)
         periods = sorted(set(every["period"]), key=dataset.period)
         self.period_label = str(dataset.period(period)) if period else periods[-1]
@@ -56,23 +78,43 @@ class TargetSetting:
         self.proposals = every[every["period"] == self.period_label].reset_index(drop=True)
         self.owner = owner_targets(dataset, self.period_label)
         self.comparison = compare_proposals(self.proposals, *self.owner)
-        self.draws, self.seed = int(draws), int(seed)
-        self.odds: pd.DataFrame | None = None
-        self.error: str | None = None
 
+    def _build(self) -> None:
+        dataset = self.dataset
         self.scenario = widgets.Dropdown(options=scenario_set(dataset).names, value="base",
                                          description="Scenario", style=LABEL_STYLE)
         self.comparison_html = widgets.HTML(table_html(self.comparison_frame(), height="none"))
         self.chart = chart_image("300px")
-        self.chart.value = figure_png(charts.proposals_chart(self.proposals, self.owner,
-                                                             dataset.company.currency))
+        self.chart_note = widgets.HTML()
+        try:
+            self.chart.value = figure_png(charts.proposals_chart(self.proposals, self.owner,
+                                                                 dataset.company.currency))
+        except Exception as exc:  # noqa: BLE001 - the tables stand without the picture
+            self.chart_note.value = message_html(f"The chart could not be drawn ({exc.__class__.__name__}: "
+                                                 f"{exc}); the tables are complete.")
         self.odds_html = widgets.HTML(layout=widgets.Layout(min_height="220px"))
         self.scenario.observe(lambda _change: self.refresh(), names="value")
-        self.widget = widgets.VBox([self.comparison_html, self.chart, self.scenario, self.odds_html])
+        self.widget = widgets.VBox([self.comparison_html, self.chart, self.chart_note, self.scenario,
+                                    self.odds_html])
         self.refresh()
+
+    def _show_problem(self, exc: InputError) -> None:
+        """No proposals to show (none for the quarter, a bad file, no owner's targets): say why."""
+        self.error = "\n".join(str(p) for p in exc.problems)
+        self.period_label = None
+        self.owner = None
+        self.proposals = pd.DataFrame()
+        self.comparison = pd.DataFrame()
+        text = self.error
+        if any(p.file == "proposals.csv" for p in exc.problems):
+            text += ("\n\nproposals.csv has one row per department and quarter with the columns "
+                     + ", ".join(PROPOSAL_HEADER) + " (see docs/workbook.md).")
+        self.widget = widgets.VBox([widgets.HTML(message_html(text))])
 
     @classmethod
     def from_path(cls, data_path, **kwargs) -> TargetSetting:
+        """Load the dataset at ``data_path`` and open the view (``show_problems=True``: a missing
+        or bad ``proposals.csv`` is shown in the page instead of raised)."""
         return cls(load_dataset(data_path), **kwargs)
 
     def _repr_mimebundle_(self, **kwargs):
@@ -84,14 +126,19 @@ class TargetSetting:
             self.odds = proposal_odds(self.dataset, self.period_label, self.proposals, self.draws,
                                       self.seed, scenario=self.scenario.value)
             self.error = None
-        except InputError as exc:
-            self.odds, self.error = None, "\n".join(str(p) for p in exc.problems)
+        except Exception as exc:  # noqa: BLE001 - shown in the page, not in a log
+            text = ("\n".join(str(p) for p in exc.problems) if isinstance(exc, InputError)
+                    else f"Something went wrong: {exc.__class__.__name__}: {exc}")
+            self.odds, self.error = None, text
             self.odds_html.value = message_html(self.error)
             return
         a = self.odds.attrs
         note = (f"{a['draws']:,} simulated quarters of scenario '{a['scenario']}' (projected from "
                 f"{a['base_period']}, seed {a['seed']}), the same quarters for every row: only the "
                 "targets differ.")
+        if not scenario_set(self.dataset).get(self.scenario.value).uncertainty:
+            note += (" This scenario has no uncertainty in scenarios.yaml, so every simulated quarter "
+                     "is the same and the bonus pays in 0% or 100% of them.")
         self.odds_html.value = (f"<b>{html.escape('What each set of targets means for the bonus')}</b>"
                                 + table_html(self.odds_frame(), height="none", note=note))
 
@@ -127,5 +174,7 @@ class TargetSetting:
         })
 
     def comparison_text(self) -> str:
-        """The comparison as plain text (for a notebook's checked output)."""
+        """The comparison as plain text (for a notebook's checked output); the problem if none."""
+        if self.owner is None:
+            return self.error or ""
         return self.comparison_frame().drop(columns="Comment").to_string(index=False)
