@@ -79,19 +79,40 @@ def cmd_pnl(args) -> int:
 
 
 def cmd_bonus(args) -> int:
-    from planning.bonus import bonus_for_period, explain_pool, sharing_rule_text
-    from planning.money import format_money
+    from planning.bonus import bonus_for_period
 
     dataset, plan = _load(args)
     result = bonus_for_period(dataset, args.period, plan)
-    if args.xlsx:
-        from planning.export import write_bonus_xlsx
+    text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.json else _bonus_text(dataset, result)
+    _write_outputs(args, result, text)
+    if not args.output:
+        sys.stdout.write(text)
+    return 0
 
-        write_bonus_xlsx(args.xlsx, result)
-        print(f"wrote {args.xlsx}", file=sys.stderr)
-    if args.json:
-        _print_json(result.to_dict(), args.output)
-        return 0
+
+def _write_outputs(args, result, text: str) -> None:
+    """``--xlsx`` and ``--output`` all or none; a path that cannot be written is bad input."""
+    from planning.export import CannotWrite, bonus_workbook, write_all_atomic
+
+    files = []
+    if args.xlsx:
+        files.append(("--xlsx", args.xlsx, lambda tmp: bonus_workbook(tmp, result)))
+    if args.output:
+        files.append(("--output", args.output, lambda tmp: tmp.write_text(text, encoding="utf-8")))
+    try:
+        write_all_atomic([(path, write) for _, path, write in files])
+    except CannotWrite as exc:
+        flag = next(flag for flag, path, _ in files if Path(path) == exc.path)
+        raise InputError.single(flag, f"{exc.path} cannot be written ({exc.strerror}); "
+                                "expected a file in a folder you can write to") from None
+    for _, path, _ in files:
+        print(f"wrote {path}", file=sys.stderr)
+
+
+def _bonus_text(dataset, result) -> str:
+    from planning.bonus import explain_pool, sharing_rule_text
+    from planning.money import format_money
+
     cur = result.currency
     lines = [f"{dataset.company.name}: success bonus for {result.period}", ""]
     lines += ["  " + s for s in explain_pool(result)]
@@ -104,15 +125,7 @@ def cmd_bonus(args) -> int:
     lines.append(table.to_string(index=False))
     lines += ["", f"  Pool {format_money(result.pool, cur, 2)} = allocated {format_money(result.allocated, cur, 2)}"
               f" + unallocated {format_money(result.unallocated, cur, 2)}"]
-    text = "\n".join(lines) + "\n"
-    if args.output:
-        from planning.export import write_atomic
-
-        write_atomic(args.output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
+    return "\n".join(lines) + "\n"
 
 
 def cmd_report(args) -> int:

@@ -12,7 +12,16 @@ import pandas as pd
 
 from planning.bonus import BonusResult, explain_pool, sharing_rule_text
 
-__all__ = ["write_atomic", "write_json", "write_bonus_xlsx", "bonus_summary_frame"]
+__all__ = ["CannotWrite", "write_atomic", "write_all_atomic", "write_json", "write_bonus_xlsx",
+           "bonus_summary_frame"]
+
+
+class CannotWrite(OSError):
+    """A file of :func:`write_all_atomic` could not be written; ``path`` says which."""
+
+    def __init__(self, path: Path, cause: OSError):
+        super().__init__(cause.errno, cause.strerror or str(cause), str(path))
+        self.path = path
 
 
 def write_atomic(path: Path | str, write: Callable[[Path], None], mode: int = 0o644) -> Path:
@@ -20,21 +29,44 @@ def write_atomic(path: Path | str, write: Callable[[Path], None], mode: int = 0o
 
     A failure leaves any previous file untouched and no partial file behind.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    return write_all_atomic([(path, write)], mode)[0]
+
+
+def write_all_atomic(files: list[tuple[Path | str, Callable[[Path], None]]], mode: int = 0o644) -> list[Path]:
+    """Write several files all or none: each ``write(tmp)`` on a temporary file beside its
+    path, and only when every one succeeded are they renamed into place.
+
+    Raises :class:`CannotWrite` naming the path when one cannot be written (a folder, a
+    folder that cannot be made, no permission); nothing is written then.
+    """
+    paths = [Path(path) for path, _ in files]
+    for path in paths:
+        if path.is_dir():
+            raise CannotWrite(path, IsADirectoryError(21, "Is a directory"))
+    temps: list[Path] = []
     try:
-        write(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        for path, (_, write) in zip(paths, files, strict=True):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            except OSError as exc:
+                raise CannotWrite(path, exc) from exc
+            os.close(fd)
+            temps.append(Path(tmp_name))
+            write(temps[-1])
+            with open(temps[-1], "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.chmod(temps[-1], mode)
+        for tmp, path in zip(temps, paths, strict=True):
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise CannotWrite(path, exc) from exc
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
         raise
-    return path
+    return paths
 
 
 def write_json(path: Path | str, data: object) -> Path:
@@ -69,7 +101,12 @@ def bonus_summary_frame(result: BonusResult) -> pd.DataFrame:
 
 
 def write_bonus_xlsx(path: Path | str, result: BonusResult) -> Path:
-    """A workbook for the bookkeeper: a summary sheet and a per-person sheet.
+    """A workbook for the bookkeeper: a summary sheet and a per-person sheet (atomically)."""
+    return write_atomic(path, lambda tmp: bonus_workbook(tmp, result))
+
+
+def bonus_workbook(path: Path, result: BonusResult) -> None:
+    """Write the bookkeeper's workbook to ``path`` (not atomic: see :func:`write_bonus_xlsx`).
 
     Text from the data is always stored as text: a name like ``=HYPERLINK(...)`` would
     otherwise become a live formula in the bookkeeper's Excel.
@@ -80,14 +117,11 @@ def write_bonus_xlsx(path: Path | str, result: BonusResult) -> Path:
     people["cap"] = people["cap"].where(people["cap"] != float("inf"))
     people["period_salary"] = people["period_salary"].round(2)
 
-    def write(tmp: Path) -> None:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            bonus_summary_frame(result).to_excel(writer, sheet_name="summary", index=False)
-            people.to_excel(writer, sheet_name="people", index=False)
-            for sheet in writer.book.worksheets:
-                for row in sheet.iter_rows():
-                    for cell in row:
-                        if cell.data_type == "f":  # pandas wrote no formulas: this is text from the data
-                            cell.data_type = "s"
-
-    return write_atomic(path, write)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        bonus_summary_frame(result).to_excel(writer, sheet_name="summary", index=False)
+        people.to_excel(writer, sheet_name="people", index=False)
+        for sheet in writer.book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":  # pandas wrote no formulas: this is text from the data
+                        cell.data_type = "s"

@@ -76,6 +76,20 @@ def test_bonus_xlsx_keeps_names_that_look_like_formulas_as_text(tmp_path, capsys
     assert department.value == "=1+1" and department.data_type == "s"
 
 
+@pytest.mark.parametrize("bad", ["output", "xlsx"])
+def test_bonus_output_that_cannot_be_written_is_one_line_and_writes_nothing(tiny_dir, tmp_path, bad):
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    good = {"output": tmp_path / "bonus.json", "xlsx": tmp_path / "bonus.xlsx"}
+    paths = {**good, bad: folder}
+    result = run("bonus", "--data", tiny_dir, "--period", "2026Q1", "--json",
+                 "--output", paths["output"], "--xlsx", paths["xlsx"])
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: --{bad}: {folder} cannot be written (Is a directory); expected a file in a folder you can write to"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a folder", "tiny"]   # nor the other file
+
+
 @pytest.mark.parametrize(("files", "args", "expected"), [
     ({"staff.csv": "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
                    "A1,Ann,Sales,M,12k,1,2020-01-01,,true\n"},
