@@ -670,12 +670,14 @@ class QuarterlyReport:
         total_weight = float(a["weight"].sum())
         rows = []
         for r in a.itertuples():
-            rows.append([r.employee_id, r.name, r.department, r.role, "yes" if r.eligible else f"no: {r.reason}",
-                         f"{r.fte:g}", int(r.days_in),
+            # the payout next to the name: a long name, department or role can push the last
+            # columns of a wide table out of sight
+            rows.append([r.employee_id, r.name, self.num(r.payout, 2), "yes" if r.eligible else f"no: {r.reason}",
+                         r.department, r.role, f"{r.fte:g}", int(r.days_in),
                          _pct(r.weight / total_weight, 2) if total_weight > 0 and r.eligible else "",
-                         "cap" if r.capped else "", self.num(r.payout, 2)])
-        table = html_table(["id", "name", "department", "role", "eligible", "FTE", "days in quarter",
-                            "share of weight", "capped", f"payout ({self.currency})"], rows, numeric={5, 6, 7, 9})
+                         "cap" if r.capped else ""])
+        table = html_table(["id", "name", f"payout ({self.currency})", "eligible", "department", "role", "FTE",
+                            "days in quarter", "share of weight", "capped"], rows, numeric={2, 6, 7, 8})
         pool_text = " ".join(explain_pool(self.bonus))
         details = []
         for r in a[a["eligible"]].itertuples():

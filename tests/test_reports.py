@@ -719,3 +719,12 @@ def test_a_first_quarter_has_no_empty_comparison_columns(tiny_dir):
     assert "<td></td><td></td><td class=\"num\">1,000,000" not in first
     second = section_html(build_report(tiny_dir, "2026Q2", "staff"), "results")
     assert "2026Q1 (EUR)" in second and "change (EUR)" in second and "no earlier quarter" not in second
+
+
+def test_each_persons_payout_sits_next_to_their_name(hostile_dir):
+    table = section_html(build_report(hostile_dir, "2026Q1", "owner"), "payouts_by_person")
+    header = re.findall(r"<th(?: [^>]*)?>(.*?)</th>", table.split("</thead>")[0])
+    assert header[:4] == ["id", "name", "payout (EUR)", "eligible"]  # seen without scrolling sideways
+    result = bonus_for_period(load_dataset(hostile_dir), "2026Q1")
+    a2 = result.allocations.set_index("employee_id").loc["A2"]
+    assert f'<td>A2</td><td>Brunhilde Quaxley</td><td class="num">{a2.payout:,.2f}</td><td>yes</td>' in table
