@@ -264,7 +264,7 @@ def load_dataset(path: Path | str) -> Dataset:
     if funnel is None:
         funnel = pd.DataFrame({c.name: pd.Series(dtype=float if c.kind != "text" and c.kind != "period" else object)
                                for c in FUNNEL_COLUMNS})
-    dataset = Dataset(root=root, company=company, staff=staff, actuals=typed["actuals"],
+    dataset = Dataset(root=root, company=company, staff=typed["staff"], actuals=typed["actuals"],
                       targets=typed["targets"], funnel=funnel, plan=plan, scenarios=None,
                       sources=sources)
     if scenarios_data is not None:

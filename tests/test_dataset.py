@@ -32,6 +32,15 @@ def test_sample_company_loads(sample):
     assert (sample.funnel["won"] <= sample.funnel["qualified"]).all()
 
 
+def test_staff_has_only_its_typed_columns(tiny):
+    # The staff table used to keep the loader's spreadsheet-row column and its parse dtypes.
+    assert list(tiny.staff.columns) == ["employee_id", "name", "department", "role", "annual_salary", "fte",
+                                        "start_date", "end_date", "bonus_eligible"]
+    assert tiny.staff["fte"].dtype == float and tiny.staff["annual_salary"].dtype == float
+    assert tiny.staff["bonus_eligible"].dtype == bool
+    assert tiny.staff["start_date"].dtype.kind == "M" and tiny.staff["end_date"].dtype.kind == "M"
+
+
 def test_workbook_is_an_equivalent_dataset(sample, tmp_path):
     folder = tmp_path / "xl"
     folder.mkdir()
