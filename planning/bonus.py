@@ -547,6 +547,7 @@ def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, pla
     exact = rule.shares(pool_cents) if allocated_cents else np.zeros(len(people))
     payout_cents = largest_remainder(exact, allocated_cents, people["employee_id"].to_numpy())
     people["exact_share"] = exact / 100
+    people["cap"] = np.where(np.isfinite(caps), caps / 100, np.inf)   # the cap applied: whole cents
     people["capped"] = (people["weight"] > 0) & np.isfinite(caps) & (payout_cents >= caps) & (allocated_cents > 0)
     people["payout"] = payout_cents / 100
     return BonusResult(

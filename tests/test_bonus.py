@@ -104,6 +104,18 @@ def test_equal_sharing_with_individual_caps_by_hand(tiny):
     assert "so it is the cap" in explain_payout(r, "A2")
 
 
+def test_the_cap_shown_is_the_cap_applied(tmp_path):
+    # 10% of a quarter of 4,000.24 is 100.006: the cap is floored to 100.00 (nobody is paid above
+    # it), and the JSON, the workbook and the explanation used to show 100.01.
+    staff = ("employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
+             "A1,Ann,IT,A,4000.24,1,2020-01-01,,true\n")
+    ds = tiny_with(tmp_path, "pool: {rate: 0.5}\ndistribution: {individual_cap: 0.1}\n", **{"staff.csv": staff})
+    r = bonus_for_period(ds, "2026Q1")
+    person = r.to_dict()["allocations"][0]
+    assert person["payout"] == 100.0 and person["cap"] == 100.0 and person["capped"]
+    assert "individual cap of EUR 100.00" in explain_payout(r, "A1")
+
+
 def test_everyone_capped_leaves_the_rest_unallocated(tiny):
     plan = with_overrides(tiny.plan, {"distribution.individual_cap": 0.1})
     r = bonus_for_period(tiny, "2026Q1", plan)
