@@ -733,8 +733,65 @@ def bare_dataset(tmp_path_factory) -> Path:
     ("01_explore_bonus", "The bonus pool is EUR 5,000.00"),
     ("02_marketing_and_sales", "no campaigns in funnel.csv"),
     ("03_setting_targets", "proposals.csv: file not found"),
+    ("04_getting_started", "staff.csv, row 2, column annual_salary: '12k' is not a number"),
 ])
 def test_each_notebook_runs_with_papermill_on_a_bare_dataset(bare_dataset, tmp_path, name, expected):
     text = run_notebook(name, tmp_path, data_path=str(bare_dataset))
     assert expected in text
     assert "Traceback" not in text
+
+
+def workbook_dataset(folder: Path, out: Path) -> Path:
+    """``folder``'s CSV tables as one .xlsx with its YAML files beside it (like docs/data.md)."""
+    import shutil
+    import subprocess
+    import sys
+
+    out.mkdir(parents=True)
+    for name in ("company.yaml", "plan.yaml"):
+        shutil.copy(folder / name, out / name)
+    script = Path(__file__).resolve().parents[1] / "scripts" / "make_workbook.py"
+    subprocess.run([sys.executable, str(script), str(folder), str(out / "book.xlsx")], check=True,
+                   capture_output=True)
+    return out / "book.xlsx"
+
+
+def test_typo_demo_works_on_any_formatting_and_on_workbooks(tmp_path):
+    from planning.ui.tour import typo_demo
+
+    # FTE written "1", a header in capitals after a blank line: no string to search and replace
+    folder = write_dataset(tmp_path / "csv")
+    staff = (folder / "staff.csv").read_text()
+    (folder / "staff.csv").write_text("\n" + staff.replace("annual_salary", "Annual_Salary", 1))
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert typo_demo(folder) == (
+        "staff.csv, row 3, column annual_salary: '12k' is not a number; expected an amount like "
+        "12000 or 12000.50 (no currency sign, no thousands separators)")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # only read
+
+    book = workbook_dataset(write_dataset(tmp_path / "src"), tmp_path / "xl")
+    before = book.read_bytes()
+    assert typo_demo(book).startswith("book.xlsx [staff], row 2, column annual_salary: '12k'")
+    assert typo_demo(book.parent).startswith("book.xlsx [staff], row 2")
+    assert book.read_bytes() == before
+
+    empty = write_dataset(tmp_path / "nobody", {"staff.csv": (
+        "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n")})
+    assert "no one" in typo_demo(empty)
+
+
+@pytest.mark.slow
+def test_getting_started_runs_on_a_workbook_and_on_a_dataset_with_problems(bare_dataset, tmp_path):
+    book = workbook_dataset(bare_dataset, tmp_path / "xl")
+    text = run_notebook("04_getting_started", tmp_path, data_path=str(book))
+    assert "book.xlsx [staff], row 2, column annual_salary: '12k'" in text
+    assert "success bonus for 2026Q1" in text and "Traceback" not in text
+
+    broken = tmp_path / "broken"
+    import shutil
+
+    shutil.copytree(bare_dataset, broken)
+    (broken / "targets.csv").write_text("period,revenue_target,gop_target\n2026Q1,1000000,200k\n")
+    text = run_notebook("04_getting_started", tmp_path, data_path=str(broken))
+    assert "targets.csv, row 2, column gop_target: '200k' is not a number" in text
+    assert "fix them, then run this notebook again" in text and "Traceback" not in text
