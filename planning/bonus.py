@@ -149,7 +149,7 @@ def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArr
 
 
 def staff_in_period(staff: pd.DataFrame, period: Period, distribution: Distribution,
-                    salary_factor: float = 1.0) -> pd.DataFrame:
+                    salary_factor: float = 1.0, plan_source: str = "plan.yaml") -> pd.DataFrame:
     """Each staff row's eligibility, tenure, period salary, weight and cap for ``period``.
 
     Notes
@@ -159,7 +159,8 @@ def staff_in_period(staff: pd.DataFrame, period: Period, distribution: Distribut
     weight = base x fte x tenure x department weight (0 when not eligible), base being 1
     (equal), annual_salary (salary) or the role's points (points);
     cap = individual_cap x period_salary (inf without an individual cap).
-    ``salary_factor`` scales salaries (scenarios' pay rises).
+    ``salary_factor`` scales salaries (scenarios' pay rises). A role without points and no
+    ``default`` raises InputError naming ``plan_source`` (the plan file in use).
     """
     p_start, p_end = np.datetime64(period.start, "D"), np.datetime64(period.end, "D")
     start = staff["start_date"].to_numpy(dtype="datetime64[D]")
@@ -189,9 +190,10 @@ def staff_in_period(staff: pd.DataFrame, period: Period, distribution: Distribut
     else:
         points = staff["role"].map(distribution.points_for)
         if points.isna().any():
-            role = staff["role"][points.isna()].iloc[0]
-            raise InputError([Problem("plan.yaml", None, "distribution.points",
-                                      f"role {role!r} has no points and there is no 'default'")])
+            raise InputError([Problem(plan_source, None, "distribution.points",
+                                      f"role {role!r} has no points and there is no 'default'; "
+                                      "expected points for every role or a default")
+                              for role in dict.fromkeys(staff["role"][points.isna()])])
         base = points.to_numpy(dtype=float)
     dept_weight = staff["department"].map(distribution.department_weights).fillna(1.0).to_numpy(dtype=float)
     weight = np.where(eligible, base * fte * tenure * dept_weight, 0.0)
@@ -539,7 +541,7 @@ def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, pla
                 limits.append(Limit(name, round_cents(float(before)), round_cents(float(after))))
     pool = float(steps.pool)
 
-    people = staff_in_period(staff, period, plan.distribution, salary_factor)
+    people = staff_in_period(staff, period, plan.distribution, salary_factor, plan.source)
     caps = cap_cents(people)
     rule = SharingRule.build(people["weight"].to_numpy(), caps)
     pool_cents = int(round(pool * 100))

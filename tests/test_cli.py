@@ -90,6 +90,16 @@ def test_bonus_output_that_cannot_be_written_is_one_line_and_writes_nothing(tiny
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a folder", "tiny"]   # nor the other file
 
 
+def test_another_plan_without_points_for_a_role_names_that_plan(tiny_dir, tmp_path):
+    plan = tmp_path / "points.yaml"
+    plan.write_text("pool: {rate: 0.5}\ndistribution: {method: points, points: {Manager: 2}}\n")
+    result = run("bonus", "--data", tiny_dir, "--period", "2026Q1", "--plan", plan)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: points.yaml, key distribution.points: role {role!r} has no points and there is no 'default'; "
+        "expected points for every role or a default" for role in ("Associate", "Director")]
+
+
 @pytest.mark.parametrize(("files", "args", "expected"), [
     ({"staff.csv": "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
                    "A1,Ann,Sales,M,12k,1,2020-01-01,,true\n"},
