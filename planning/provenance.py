@@ -4,14 +4,16 @@ Every report ends with a provenance appendix built from :func:`provenance`. Its 
 identified by SHA-256, so a reader can check that a report was made from exactly the files
 they hold; the seed and the parameters make the numbers reproducible.
 
-This module reads files (to hash them) and asks git for the commit; it is an edge module
-used by the reports and statements, never by the model.
+This module reads files (to hash them) and asks git for the code's commit (the data's is
+read from its repository's files, never by running git there); it is an edge module used by
+the reports and statements, never by the model.
 """
 
 from __future__ import annotations
 
 import hashlib
 import platform
+import re
 import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
@@ -20,7 +22,7 @@ from pathlib import Path
 from planning.errors import InputError, Problem
 
 __all__ = ["file_sha256", "input_hashes", "check_input_hashes", "package_versions",
-           "git_commit", "provenance", "KEY_PACKAGES"]
+           "git_commit", "data_commit", "provenance", "KEY_PACKAGES"]
 
 KEY_PACKAGES = ("planning", "numpy", "pandas", "scipy", "matplotlib", "papermill", "nbconvert",
                 "nbclient", "ipykernel", "jinja2")
@@ -84,6 +86,9 @@ def package_versions(names=KEY_PACKAGES) -> dict[str, str]:
 def git_commit(path: Path | str | None = None) -> str | None:
     """The git commit of the checkout holding ``path`` (default: this package), if any.
 
+    Runs git, so only for this package's own checkout; a dataset's folder, which may come
+    from anyone, goes through :func:`data_commit`, which never runs git.
+
     A ``+dirty`` suffix says the working tree had uncommitted changes. None when git is
     missing or the path is not in a repository.
     """
@@ -98,6 +103,64 @@ def git_commit(path: Path | str | None = None) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return f"{commit}+dirty" if dirty else commit or None
+
+
+_HEX_COMMIT = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def _git_dir(start: Path) -> Path | None:
+    """The ``.git`` folder of the repository holding ``start``, found by walking up."""
+    for folder in (start, *start.parents):
+        dotgit = folder / ".git"
+        if dotgit.is_dir():
+            return dotgit
+        if dotgit.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = dotgit.read_text(encoding="utf-8", errors="replace").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            target = Path(text[len("gitdir:"):].strip())
+            return target if target.is_absolute() else (folder / target).resolve()
+    return None
+
+
+def data_commit(path: Path | str) -> str | None:
+    """The commit checked out in the git repository holding ``path``, if any.
+
+    Read from the repository's files (``HEAD``, the ref it names, ``packed-refs``) without
+    running git: a dataset folder may come from someone else, and git commands read the
+    repository's own configuration, which can make them run programs (``core.fsmonitor``,
+    clean filters). No ``+dirty`` here; the SHA-256 of every input identifies the files.
+    """
+    start = Path(path).resolve()
+    if start.is_file():
+        start = start.parent
+    try:
+        gitdir = _git_dir(start)
+        if gitdir is None:
+            return None
+        head = (gitdir / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+        if _HEX_COMMIT.fullmatch(head):
+            return head
+        ref = head[len("ref:"):].strip() if head.startswith("ref:") else ""
+        if not ref.startswith("refs/") or ".." in ref.split("/"):
+            return None
+        common = gitdir
+        if (gitdir / "commondir").is_file():
+            common = (gitdir / (gitdir / "commondir").read_text(encoding="utf-8").strip()).resolve()
+        for base in dict.fromkeys((gitdir, common)):
+            loose = base / ref
+            if loose.is_file():
+                value = loose.read_text(encoding="utf-8", errors="replace").strip()
+                return value if _HEX_COMMIT.fullmatch(value) else None
+        packed = common / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8", errors="replace").splitlines():
+                parts = line.split()
+                if len(parts) == 2 and parts[1] == ref and _HEX_COMMIT.fullmatch(parts[0]):
+                    return parts[0]
+    except OSError:
+        return None
+    return None
 
 
 def provenance(parameters: dict, sources: dict[str, Path], plan_path: Path | str | None = None,
@@ -120,6 +183,6 @@ def provenance(parameters: dict, sources: dict[str, Path], plan_path: Path | str
         "inputs": input_hashes(sources, plan_path),
         "packages": package_versions(),
         "code_commit": git_commit(),
-        "data_commit": git_commit(first) if first is not None else None,
+        "data_commit": data_commit(first) if first is not None else None,
         "generated_utc": now.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
     }

@@ -728,3 +728,28 @@ def test_each_persons_payout_sits_next_to_their_name(hostile_dir):
     result = bonus_for_period(load_dataset(hostile_dir), "2026Q1")
     a2 = result.allocations.set_index("employee_id").loc["A2"]
     assert f'<td>A2</td><td>Brunhilde Quaxley</td><td class="num">{a2.payout:,.2f}</td><td>yes</td>' in table
+
+
+def test_a_dataset_in_a_hostile_git_repository_runs_nothing(tiny_dir, tmp_path):
+    import shutil
+    import subprocess
+
+    from planning.provenance import data_commit, provenance
+
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed")
+    run = lambda *a: subprocess.run([git, "-c", "user.email=a@b.c", "-c", "user.name=t", *a], cwd=tiny_dir,  # noqa: E731
+                                    check=True, capture_output=True, text=True).stdout.strip()
+    run("init", "-q")
+    run("add", "-A")
+    run("commit", "-qm", "data")
+    commit = run("rev-parse", "HEAD")
+    marker = tmp_path / "PWNED"
+    run("config", "core.fsmonitor", f"touch {marker}; false")  # git status would run this
+    info = provenance({"seed": 1}, load_dataset(tiny_dir).sources)
+    assert not marker.exists()
+    assert info["data_commit"] == commit and info["code_commit"] != commit
+    run("pack-refs", "--all")  # the branch now lives in packed-refs only
+    assert data_commit(tiny_dir / "staff.csv") == commit and not marker.exists()
+    assert data_commit(tmp_path) is None
