@@ -520,7 +520,8 @@ def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, pla
     -------
     BonusResult
         Payouts are whole cents, add up exactly to ``pool - unallocated``; leftover cents go
-        to the largest fractional remainders, ties to the lower employee_id.
+        to the largest fractional remainders, ties to the lower employee_id
+        (:func:`employee_id_order`: numerically when every id is a whole number).
     """
     steps = pool_arrays(plan, result.revenue, result.gop, result.revenue_target, result.gop_target)
     gates = []
@@ -547,7 +548,7 @@ def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, pla
     pool_cents = int(round(pool * 100))
     allocated_cents = int(round(float(rule.allocated(pool_cents)))) if pool_cents else 0
     exact = rule.shares(pool_cents) if allocated_cents else np.zeros(len(people))
-    payout_cents = largest_remainder(exact, allocated_cents, people["employee_id"].to_numpy())
+    payout_cents = largest_remainder(exact, allocated_cents, employee_id_order(people["employee_id"]))
     people["exact_share"] = exact / 100
     people["cap"] = np.where(np.isfinite(caps), caps / 100, np.inf)   # the cap applied: whole cents
     people["capped"] = (people["weight"] > 0) & np.isfinite(caps) & (payout_cents >= caps) & (allocated_cents > 0)
@@ -558,6 +559,26 @@ def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, pla
         raw_pool=raw, limits=tuple(limits), pool=pool, allocated=allocated_cents / 100,
         unallocated=(pool_cents - allocated_cents) / 100, allocations=people, plan=plan,
     )
+
+
+def employee_id_order(ids) -> np.ndarray:
+    """Rank of each employee_id for the leftover-cent tie-break ("ties to the lower employee_id").
+
+    Ids that are all whole numbers compare as numbers (9 before 10); any other ids compare as
+    text (``E009`` before ``E010``).
+
+    >>> employee_id_order(["10", "9", "011"]).tolist(), employee_id_order(["E10", "E9"]).tolist()
+    ([1, 0, 2], [0, 1])
+    """
+    ids = pd.Series(np.asarray(ids, dtype=object)).astype(str)
+    if len(ids) and ids.str.fullmatch(r"\d+").all():
+        digits = ids.str.lstrip("0")
+        order = np.lexsort((ids.to_numpy(), digits.to_numpy(), digits.str.len().to_numpy()))
+    else:
+        order = np.argsort(ids.to_numpy(), kind="stable")
+    ranks = np.empty(len(ids), dtype=np.int64)
+    ranks[order] = np.arange(len(ids))
+    return ranks
 
 
 def bonus_for_period(dataset: Dataset, period: str | Period, plan: Plan | None = None) -> BonusResult:

@@ -134,6 +134,17 @@ def test_points_with_default_and_tie_to_lower_id(tiny):
     assert payouts(r) == {"A1": 3333.34, "A2": 833.33, "A3": 833.33, "A4": 0.0, "A5": 0.0}
 
 
+def test_tie_to_the_lower_numeric_employee_id(tmp_path):
+    # Eleven equal shares of 50.00: 4.5454.. each, six leftover cents on equal remainders. With
+    # ids 1..11 the lower ids are 1-6 (as numbers), not '1', '10', '11', '2', '3', '4' (as text).
+    staff = "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n" + "".join(
+        f"{i},P{i},IT,A,40000,1,2020-01-01,,true\n" for i in range(11, 0, -1))
+    ds = tiny_with(tmp_path, "pool: {rate: 0.005}\ndistribution: {method: equal}\n", **{"staff.csv": staff})
+    r = bonus_for_period(ds, "2026Q1")
+    assert r.pool == 50.0
+    assert payouts(r) == {str(i): 4.55 if i <= 6 else 4.54 for i in range(1, 12)}
+
+
 def test_department_weights(tiny):
     plan = with_overrides(tiny.plan, {"distribution.method": "equal",
                                       "distribution.department_weights": {"IT": 2}})
