@@ -35,9 +35,15 @@ notebooks: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
 
+# The cockpit on DATA (`make app DATA=/home/me/acme`): papermill writes the notebook with
+# DATA and the design path in its parameters, then Voila serves that copy on localhost.
+APP_NOTEBOOK := $(OUT)/.app/01_explore_bonus.ipynb
 app: $(STAMP)
-	$(VENV)/bin/voila notebooks/01_explore_bonus.ipynb --no-browser --port=$(PORT) \
-		--Voila.ip=127.0.0.1
+	@mkdir -p $(dir $(APP_NOTEBOOK))
+	$(VENV)/bin/papermill --prepare-only --no-progress-bar notebooks/01_explore_bonus.ipynb \
+		$(APP_NOTEBOOK) -r data_path "$(abspath $(DATA))" \
+		-r design_path "$(abspath $(OUT))/plan-design.yaml"
+	$(VENV)/bin/voila $(APP_NOTEBOOK) --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -702,11 +703,13 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 def run_notebook(name: str, out_dir: Path, **parameters) -> str:
     """Run ``notebooks/<name>.ipynb`` as an analyst would (papermill -p ...); all its output text."""
-    import json
+    return run_notebook_file(NOTEBOOKS / f"{name}.ipynb", out_dir, **parameters)
 
+
+def run_notebook_file(path: Path, out_dir: Path, **parameters) -> str:
     papermill = pytest.importorskip("papermill")
-    out = out_dir / f"{name}.out.ipynb"
-    papermill.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(out), parameters=parameters,
+    out = out_dir / f"{path.stem}.out.ipynb"
+    papermill.execute_notebook(str(path), str(out), parameters=parameters,
                                kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
     texts = []
     for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]:
@@ -795,3 +798,31 @@ def test_getting_started_runs_on_a_workbook_and_on_a_dataset_with_problems(bare_
     text = run_notebook("04_getting_started", tmp_path, data_path=str(broken))
     assert "targets.csv, row 2, column gop_target: '200k' is not a number" in text
     assert "fix them, then run this notebook again" in text and "Traceback" not in text
+
+
+@pytest.mark.slow
+def test_make_app_serves_the_cockpit_on_the_data_given(bare_dataset, tmp_path):
+    """`make app DATA=...` must show the owner's company, not the sample (Voila takes no parameters)."""
+    import shlex
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "out"
+    dry = subprocess.run(["make", "-n", "app", f"DATA={bare_dataset}", f"OUT={out}", "PORT=9"],
+                         cwd=root, capture_output=True, text=True, check=True).stdout
+    commands = [c for c in dry.replace("\\\n", " ").splitlines() if c.strip()]
+    prepare = [c for c in commands if "papermill" in c]
+    serve = [c for c in commands if "voila" in c]
+    assert len(prepare) == 1 and len(serve) == 1, commands
+    for command in commands[:commands.index(serve[0])]:
+        if "pip" not in command:  # never install anything from a test
+            subprocess.run(command, shell=True, cwd=root, check=True, capture_output=True)
+    served = Path(shlex.split(serve[0])[1])
+    assert "--Voila.ip=127.0.0.1" in serve[0] and served.is_file()
+    parameters = json.loads(served.read_text())["metadata"]["papermill"]["parameters"]
+    assert parameters == {"data_path": str(bare_dataset), "design_path": f"{out}/plan-design.yaml"}
+    text = run_notebook_file(served, tmp_path)
+    assert "The bonus pool is EUR 5,000.00" in text and "Traceback" not in text
