@@ -12,8 +12,9 @@ Two audiences
     Everything, including every person's payout and why.
 ``staff``
     The company's figures, gates, pool and sharing rule, and payouts by department only
-    where a department has at least :data:`MIN_GROUP` eligible people (see
-    :func:`suppressed_department_payouts`). No salary, no name, no individual payout.
+    where at least :data:`MIN_GROUP` people share a department's total (see
+    :func:`suppressed_department_payouts` and :meth:`QuarterlyReport.hides_paid_out`). No
+    salary, no name, no individual payout, nothing that gives one away by subtraction.
     Owner-only sections return nothing for the staff audience, so a staff page cannot show
     them even if a template cell asks.
 
@@ -423,6 +424,7 @@ class QuarterlyReport:
         sharing = a["eligible"] & (a["weight"] > 0) & (a["cap"] >= 0.01)
         frame = a.assign(eligible=sharing).groupby("department").agg(
             eligible=("eligible", "sum"), payout=("payout", "sum"))
+        frame["payout"] = frame["payout"].round(2)
         return frame
 
     @property
