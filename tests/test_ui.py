@@ -266,6 +266,25 @@ def test_a_scenario_that_fails_to_build_is_shown_in_the_page(tmp_path, monkeypat
     assert cockpit.result is None and "no such model" in cockpit.headline.value
 
 
+def test_an_owner_can_tell_which_months_and_which_exact_gate(tmp_path, sample):
+    cockpit = BonusCockpit(sample, charts=False)  # fiscal year from July: 2026Q4 is Apr-Jun 2026
+    assert ("2026Q4 (Apr-Jun 2026)", "2026Q4") in cockpit.period.options
+    assert ("2026Q2 (Oct-Dec 2025)", "2026Q2") in cockpit.period.options
+    assert "needs 95%, made 105.0% (10.0 pts to spare)" in cockpit.headline.value
+    how_to = cockpit.widget.children[1].children[0].children[-1].value
+    assert "0.95 for 95%" in how_to and "in AUD" in how_to
+
+    ds = load_dataset(write_dataset(tmp_path / "d", {"plan.yaml": (
+        "gates: {revenue: 0.975, gop: 1.0525}\npool: {method: excess_gop_share, rate: 0.275}\n")}))
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    assert cockpit.period.options == (("2026Q1 (Jan-Mar 2026)", "2026Q1"), ("2026Q2 (Apr-Jun 2026)", "2026Q2"))
+    # a 97.5% gate must not read "98%" on the slider or in the tile
+    assert cockpit.revenue_gate.readout_format == ".1%" and cockpit.gop_gate.readout_format == ".2%"
+    assert cockpit.pool_rate.readout_format == ".1%"
+    assert "needs 97.5%, made 100.0% (2.5 pts to spare)" in cockpit.headline.value
+    assert "needs 105.25%, made 105.0%" in cockpit.headline.value
+
+
 def test_names_are_escaped_everywhere(tmp_path):
     evil = "<img src=x onerror=alert(1)>"
     folder = write_dataset(tmp_path / "evil", {

@@ -51,7 +51,10 @@ from planning.ui.components import (
     message_html,
     money_box,
     pct,
+    percent_exact,
+    percent_readout,
     percent_slider,
+    period_label,
     table_html,
     tile,
     tiles_html,
@@ -98,10 +101,16 @@ def _widen(slider: widgets.FloatSlider, value: float | None) -> None:
 
 def _plan_slider(description: str, value: float | None, high: float) -> widgets.FloatSlider:
     """A percent slider from 0 to ``high``, or higher when the plan's ``value`` is above it."""
-    slider = percent_slider(description, None, 0.0, high)
-    _widen(slider, value)
-    slider.value = 0.0 if value is None else value
+    slider = percent_slider(description, value if value is not None and value <= high else None, 0.0, high)
+    _show_on(slider, value)
     return slider
+
+
+def _show_on(slider: widgets.FloatSlider, value: float | None) -> None:
+    """Put a plan value on a slider: widened if needed, and read out without rounding it away."""
+    _widen(slider, value)
+    slider.readout_format = percent_readout(value)
+    slider.value = 0.0 if value is None else value
 
 
 class BonusCockpit:
@@ -166,7 +175,7 @@ class BonusCockpit:
     # --- building -------------------------------------------------------------------------
 
     def _build_controls(self, s: CockpitSettings, design_path: str | Path) -> None:
-        periods = [str(p) for p in self.dataset.reportable_periods]
+        periods = [(period_label(p), str(p)) for p in self.dataset.reportable_periods]
         layout = widgets.Layout(width=CONTROL_WIDTH)
         self.period = widgets.Dropdown(options=periods, value=s.period, description="Period",
                                        style=LABEL_STYLE, layout=layout)
@@ -226,7 +235,13 @@ class BonusCockpit:
         company = html.escape(self.dataset.company.name)
         header = widgets.HTML(f"<h2 style='margin:4px 0; font-family:system-ui, sans-serif'>"
                               f"{company}: success bonus cockpit</h2>")
-        controls = widgets.VBox([*self.controls, self.reset_button],
+        cur = html.escape(self.dataset.company.currency)
+        how_to = widgets.HTML(message_html(
+            "Drag a slider, or click its handle and press the arrow keys (one point a press). "
+            "For an exact value, click the number beside a slider and type it as a fraction: "
+            f"0.95 for 95%. Targets and Pool cap are in {cur}. A gate or cap at 0 means none.",
+            "note"), layout=widgets.Layout(width="380px"))
+        controls = widgets.VBox([*self.controls, self.reset_button, how_to],
                                 layout=widgets.Layout(width="400px", min_width="400px"))
         top = widgets.HBox([controls, widgets.VBox([self.headline, self.waterfall_image, self.chart_note],
                                                    layout=widgets.Layout(flex="1 1 auto"))])
@@ -334,16 +349,13 @@ class BonusCockpit:
             self.gop_target.value = s.gop_target
             if keep_plan:
                 return
-            _widen(self.revenue_gate, s.revenue_gate)
-            _widen(self.gop_gate, s.gop_gate)
-            _widen(self.individual_cap, s.individual_cap)
-            self.revenue_gate.value = s.revenue_gate or 0.0
-            self.gop_gate.value = s.gop_gate or 0.0
+            _show_on(self.revenue_gate, s.revenue_gate)
+            _show_on(self.gop_gate, s.gop_gate)
             self.pool_method.value = s.pool_method
-            self.pool_rate.value = s.pool_rate or 0.0
+            _show_on(self.pool_rate, s.pool_rate)
             self.pool_cap.value = s.pool_cap or 0.0
             self.distribution.value = s.distribution
-            self.individual_cap.value = s.individual_cap or 0.0
+            _show_on(self.individual_cap, s.individual_cap)
 
     def _model(self, period: str, scenario: str):
         """The scenario engine's model of (period, scenario), built once per pair."""
@@ -459,10 +471,11 @@ class BonusCockpit:
         for g in r.gates:
             name = "Revenue gate" if g.metric == "revenue" else "GOP gate"
             if g.passed:
-                detail = f"needs {pct(g.threshold, 0)}, made {pct(g.attainment)} ({pct(g.attainment - g.threshold)} to spare)"
+                spare = (g.attainment - g.threshold) * 100
+                detail = f"needs {percent_exact(g.threshold)}, made {pct(g.attainment)} ({spare:.1f} pts to spare)"
                 tiles.append(tile(name, "Passed", detail, "pass"))
             else:
-                detail = f"needs {pct(g.threshold, 0)}, made {pct(g.attainment)}: {money(g.gap_amount)} short"
+                detail = f"needs {percent_exact(g.threshold)}, made {pct(g.attainment)}: {money(g.gap_amount)} short"
                 tiles.append(tile(name, f"Missed by {g.shortfall * 100:.1f} pts", detail, "miss"))
         if not r.gates:
             tiles.append(tile("Gates", "None", "the plan pays without gates", "plain"))

@@ -26,6 +26,9 @@ __all__ = [
     "message_html",
     "table_html",
     "pct",
+    "percent_exact",
+    "percent_readout",
+    "period_label",
 ]
 
 LABEL_STYLE = {"description_width": "120px"}
@@ -63,6 +66,27 @@ def pct(x: float, decimals: int = 1) -> str:
     return "n/a" if x != x else f"{x * 100:.{decimals}f}%"
 
 
+def percent_exact(x: float) -> str:
+    """A threshold as written, without rounding it away: ``0.95 -> '95%'``, ``0.975 -> '97.5%'``."""
+    return f"{x * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def period_label(period) -> str:
+    """A fiscal quarter with its months, for people who do not count fiscal quarters:
+    ``2026Q4 (Apr-Jun 2026)``, ``2026Q2 (Oct-Dec 2025)``, ``2026Q1 (Nov 2025-Jan 2026)``."""
+    start, end = period.start, period.end
+    months = (f"{start:%b}-{end:%b %Y}" if start.year == end.year
+              else f"{start:%b %Y}-{end:%b %Y}")
+    return f"{period} ({months})"
+
+
+def percent_readout(value: float | None) -> str:
+    """The slider readout's format that shows ``value`` exactly: ``.0%`` for whole percents,
+    else one or two decimals (a 97.5% gate must not read 98%)."""
+    hundredths = round((value or 0.0) * 10000)
+    return ".0%" if hundredths % 100 == 0 else ".1%" if hundredths % 10 == 0 else ".2%"
+
+
 def percent_slider(description: str, value: float | None, low: float, high: float,
                    step: float = 0.01) -> widgets.FloatSlider:
     """A slider over a fraction shown as a percentage; it recomputes only on release.
@@ -71,7 +95,7 @@ def percent_slider(description: str, value: float | None, low: float, high: floa
     """
     return widgets.FloatSlider(
         value=0.0 if value is None else float(value), min=low, max=high, step=step,
-        description=description, readout_format=".0%", continuous_update=False,
+        description=description, readout_format=percent_readout(value), continuous_update=False,
         style=LABEL_STYLE, layout=widgets.Layout(width=CONTROL_WIDTH))
 
 
