@@ -7,12 +7,25 @@ them (notebooks) or embed them as PNG (reports). Money axes are in the company's
 
 from __future__ import annotations
 
+import functools
+
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 __all__ = ["money_axis", "pnl_vs_targets", "attainment_trend", "PALETTE"]
+
+def _plain_text(chart):
+    """Build the chart with mathtext off, so a name like ``Ops $x^2$`` is drawn as written
+    (mathtext would show it as maths, or raise on ``$\\frac{1$``)."""
+    @functools.wraps(chart)
+    def build(*args, **kwargs):
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return chart(*args, **kwargs)
+    return build
+
 
 PALETTE = {"actual": "#1f6f8b", "target": "#99a8b2", "pass": "#2e8b57", "miss": "#c0392b",
            "pool": "#e6a23c", "neutral": "#5c6770"}
@@ -35,6 +48,7 @@ def money_axis(ax, currency: str = "", axis: str = "y") -> None:
         (ax.set_ylabel if axis == "y" else ax.set_xlabel)(currency)
 
 
+@_plain_text
 def pnl_vs_targets(pnl: pd.DataFrame, currency: str = "", highlight: str | None = None) -> Figure:
     """Revenue and GOP per period as bars against their targets (markers).
 
@@ -61,6 +75,7 @@ def pnl_vs_targets(pnl: pd.DataFrame, currency: str = "", highlight: str | None 
     return fig
 
 
+@_plain_text
 def attainment_trend(pnl: pd.DataFrame, gates: dict[str, float | None] | None = None) -> Figure:
     """Revenue and GOP attainment per period, with the gate levels as dashed lines."""
     fig = Figure(figsize=(9, 3.2), layout="constrained")
@@ -90,6 +105,7 @@ def _label_money(value: float, currency: str = "") -> str:
     return f"{sign}{currency + ' ' if currency else ''}{text}"
 
 
+@_plain_text
 def bonus_waterfall(result, figsize=(6.4, 3.4)) -> Figure:
     """GOP -> GOP target -> GOP above target -> raw pool -> each limit -> the bonus pool.
 
@@ -129,6 +145,7 @@ def bonus_waterfall(result, figsize=(6.4, 3.4)) -> Figure:
     return fig
 
 
+@_plain_text
 def payouts_by_department(result, figsize=(6.4, 3.0)) -> Figure:
     """Total payout per department, labelled with the eligible headcount."""
     table = result.by_department().sort_values("payout")
@@ -147,6 +164,7 @@ def payouts_by_department(result, figsize=(6.4, 3.0)) -> Figure:
     return fig
 
 
+@_plain_text
 def gate_heatmap(revenue_attainment, gop_attainment, pool, current=None, gates=None,
                  currency: str = "", figsize=(6.4, 3.6)) -> Figure:
     """The pool over a grid of revenue (x) and GOP (y) attainment, gates as dashed lines.
@@ -179,6 +197,7 @@ def gate_heatmap(revenue_attainment, gop_attainment, pool, current=None, gates=N
     return fig
 
 
+@_plain_text
 def pool_distribution(pools, currency: str = "", p_pays: float | None = None,
                       figsize=(6.4, 3.0)) -> Figure:
     """Histogram of simulated pools with the 10th, 50th and 90th percentiles marked."""
@@ -204,6 +223,7 @@ def pool_distribution(pools, currency: str = "", p_pays: float | None = None,
     return fig
 
 
+@_plain_text
 def proposals_chart(proposals: pd.DataFrame, owner_targets: tuple[float, float] | None = None,
                     currency: str = "", figsize=(9, 3.6)) -> Figure:
     """Each department's proposed revenue and GOP targets with its forecast range.
@@ -235,6 +255,7 @@ def proposals_chart(proposals: pd.DataFrame, owner_targets: tuple[float, float] 
     return fig
 
 
+@_plain_text
 def funnel_chart(by_period: pd.DataFrame, figsize=(9, 3.2)) -> Figure:
     """Leads, qualified and won per period (bars) and the lead-to-win rate (line)."""
     fig = Figure(figsize=figsize, layout="constrained")
@@ -249,13 +270,15 @@ def funnel_chart(by_period: pd.DataFrame, figsize=(9, 3.2)) -> Figure:
     rate = ax.twinx()
     rate.plot(x, by_period["lead_to_win"], color=PALETTE["pool"], marker="o", label="lead-to-win")
     rate.yaxis.set_major_formatter(PercentFormatter(1.0))
-    rate.set_ylim(0, max(float(by_period["lead_to_win"].max()) * 1.3, 0.01))
+    best_rate = float(by_period["lead_to_win"].max())  # NaN when no campaign had a lead
+    rate.set_ylim(0, max(best_rate * 1.3, 0.01) if np.isfinite(best_rate) else 0.01)
     ax.legend(fontsize=8, loc="upper left", ncols=3)
     rate.legend(fontsize=8, loc="upper right")
     ax.set_title("Marketing funnel per quarter", fontsize=10)
     return fig
 
 
+@_plain_text
 def campaign_roi_chart(campaigns: pd.DataFrame, figsize=(9, 3.4)) -> Figure:
     """Campaign ROI on gross profit; flagged campaigns (spend, no revenue) in red."""
     table = campaigns.sort_values("roi")
@@ -281,6 +304,7 @@ __all__ += ["bonus_waterfall", "payouts_by_department", "gate_heatmap", "pool_di
 # --- the quarterly reports' charts (issue 6) ----------------------------------------------
 
 
+@_plain_text
 def grouped_payouts_chart(table: pd.DataFrame, currency: str = "", figsize=(8, 2.6)) -> Figure:
     """Total payout per department group, for the staff report.
 
@@ -307,6 +331,7 @@ def grouped_payouts_chart(table: pd.DataFrame, currency: str = "", figsize=(8, 2
 __all__ += ["grouped_payouts_chart"]
 
 
+@_plain_text
 def tornado_chart(table: pd.DataFrame, labels: dict[str, str] | None = None, currency: str = "",
                   title: str = "What moves the bonus pool most", figsize=(8, 3.2)) -> Figure:
     """A tornado: for each driver, the output with the driver moved down (left) and up (right).
@@ -341,6 +366,7 @@ __all__ += ["tornado_chart"]
 # --- scenario planning (issue 4) ------------------------------------------------------------
 
 
+@_plain_text
 def scenario_comparison_chart(table: pd.DataFrame, currency: str = "", figsize=(9, 3.4)) -> Figure:
     """Scenarios side by side: revenue and GOP against their targets, and the bonus pool.
 
@@ -370,6 +396,7 @@ def scenario_comparison_chart(table: pd.DataFrame, currency: str = "", figsize=(
     return fig
 
 
+@_plain_text
 def sweep_chart(table: pd.DataFrame, x: str, y: str = "pool", by: str | None = None,
                 currency: str = "", figsize=(6.4, 3.2)) -> Figure:
     """One line of ``y`` over ``x`` per value of ``by`` (a :func:`planning.scenarios.sweep` frame).
@@ -398,6 +425,7 @@ def sweep_chart(table: pd.DataFrame, x: str, y: str = "pool", by: str | None = N
     return fig
 
 
+@_plain_text
 def pool_heatmap_chart(grid: pd.DataFrame, currency: str = "", figsize=(6.4, 3.6)) -> Figure:
     """:func:`gate_heatmap` of a :func:`planning.scenarios.pool_heatmap` frame (with its marker)."""
     return gate_heatmap(grid.columns.to_numpy(float), grid.index.to_numpy(float), grid.to_numpy(float),
@@ -405,6 +433,7 @@ def pool_heatmap_chart(grid: pd.DataFrame, currency: str = "", figsize=(6.4, 3.6
                         currency=currency, figsize=figsize)
 
 
+@_plain_text
 def monte_carlo_chart(result, figsize=(6.4, 3.0)) -> Figure:
     """:func:`pool_distribution` of a :class:`planning.montecarlo.MonteCarloResult`."""
     return pool_distribution(result.pools, result.currency, p_pays=result.p_pays, figsize=figsize)
