@@ -275,8 +275,9 @@ def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
         require_employed_at_period_end=r.boolean(
             d, "require_employed_at_period_end", "distribution.require_employed_at_period_end", True),
         min_days_in_period=int(min_days or 0),
-        individual_cap=r.number(d, "individual_cap", "distribution.individual_cap", low=0,
-                                expect="a fraction of 0 or more of the person's period salary, like 0.25"),
+        individual_cap=r.number(d, "individual_cap", "distribution.individual_cap", low=0, high=1,
+                                expect="a fraction from 0 to 1 of the person's salary for the period, like 0.25",
+                                percent_hint=True),
     )
     if r.problems:
         raise InputError(r.problems)

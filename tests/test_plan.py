@@ -34,6 +34,9 @@ def problems(data):
     ({"pool": {"rate": 0.3, "metric": "ebitda"}}, "plan.yaml, key pool.metric: unknown metric 'ebitda'"),
     ({"pool": {"rate": 0.3}, "distribution": {"individual_cap": -0.1}},
      "plan.yaml, key distribution.individual_cap: -0.1 is out of range"),
+    ({"pool": {"rate": 0.3}, "distribution": {"individual_cap": 25}},
+     "plan.yaml, key distribution.individual_cap: 25 is out of range; expected a fraction from 0 to 1 of the "
+     "person's salary for the period, like 0.25; 25 looks like a percentage: write 0.25 for 25%"),
     ({"pool": {"rate": 0.3}, "distribution": {"method": "seniority"}},
      "plan.yaml, key distribution.method: unknown method 'seniority'; expected one of: equal, salary, points"),
     ({"pool": {"rate": 0.3}, "distribution": {"method": "points"}},
