@@ -38,7 +38,8 @@ from planning.dataset import Dataset
 from planning.errors import InputError, Problem
 from planning.montecarlo import simulate_model
 from planning.plan import Plan
-from planning.scenarios import build_model
+from planning.scenarios import build_model, scenario_set
+from planning.scenarios.model import _targets_for  # the one rule for a quarter's targets
 from planning.tables import (
     Column,
     RawTable,
@@ -135,10 +136,17 @@ def validate_proposals(table: RawTable, dataset: Dataset) -> pd.DataFrame:
 def owner_targets(dataset: Dataset, period: str) -> tuple[float, float]:
     """The owner's (revenue, GOP) targets for ``period``: ``targets.csv``, else the base scenario's.
 
-    Raises InputError when neither gives one (see :func:`planning.scenarios.build_model`).
+    The same rule as :func:`planning.scenarios.build_model`, without building the model: the
+    targets do not depend on the base quarter's actuals or funnel, so a quarter the scenario
+    engine cannot project still has its owner's targets.
+
+    Raises InputError when neither gives one.
     """
-    model = build_model(dataset, period, "base")
-    return model.revenue_target, model.gop_target
+    try:
+        label = dataset.period(period)
+    except ValueError as exc:
+        raise InputError.single("period", str(exc)) from None
+    return _targets_for(dataset, label, scenario_set(dataset).get("base"))
 
 
 def compare_proposals(proposals: pd.DataFrame, revenue_target: float, gop_target: float) -> pd.DataFrame:

@@ -121,3 +121,35 @@ def test_odds_per_proposal_share_one_simulation(sample):
     again = proposal_odds(sample, "2027Q1", proposals, draws=4000, seed=11)
     pd.testing.assert_frame_equal(odds, again)
 
+
+
+def test_owner_targets_need_no_projection_of_the_quarter(tmp_path):
+    """The base scenario's uncertainty on leads cannot project a quarter without campaigns, but
+    that quarter's targets are still the owner's targets."""
+    from planning.scenarios import build_model
+    from planning.ui.targets import TargetSetting
+
+    folder = write_dataset(tmp_path / "d", {"scenarios.yaml": (
+        "scenarios:\n  base:\n    uncertainty:\n      leads: {dist: norm, loc: 0, scale: 0.1}\n"
+        "    targets:\n      2026Q3: {revenue_target: 1200000, gop_target: 250000}\n")})
+    (folder / "proposals.csv").write_text(HEADER + GOOD.replace("2026Q2", "2026Q3"), encoding="utf-8")
+    ds = load_dataset(folder)
+    assert owner_targets(ds, "2026Q2") == (1000000.0, 200000.0)  # targets.csv
+    assert owner_targets(ds, "2026Q3") == (1200000.0, 250000.0)  # the base scenario's budget
+    with pytest.raises(InputError):  # the 2026Q2 base quarter has no campaigns to vary
+        build_model(ds, "2026Q3", "base")
+    view = TargetSetting(ds, draws=100)
+    assert view.owner == (1200000.0, 250000.0)
+    assert "Sales" in view.comparison_text()
+    assert view.odds is None and "has no leads in funnel.csv" in view.odds_html.value
+    for wrong in ("2026Q5", "next quarter"):
+        with pytest.raises(InputError):
+            owner_targets(ds, wrong)
+
+
+def test_owner_targets_follow_the_scenario_engines_rule(sample):
+    from planning.scenarios import build_model
+
+    for period in ("2026Q4", "2027Q1"):
+        model = build_model(sample, period, "base")
+        assert owner_targets(sample, period) == (model.revenue_target, model.gop_target)
