@@ -51,7 +51,9 @@ def cmd_validate(args) -> int:
     print(f"  actuals:  {len(periods)} periods ({periods[0]} to {periods[-1]})" if periods else "  actuals:  none")
     print(f"  targets:  {len(dataset.targets)} periods; reportable: {len(dataset.reportable_periods)}")
     print(f"  funnel:   {len(dataset.funnel)} campaign rows")
-    print(f"  plan:     gates revenue {plan.gates.revenue}, GOP {plan.gates.gop}; pool {plan.pool.method}; "
+    gates = ", ".join(f"{name} at least {level * 100:g}%" for name, level in
+                      (("revenue", plan.gates.revenue), ("GOP", plan.gates.gop)) if level is not None)
+    print(f"  plan:     {'gates ' + gates if gates else 'no gates'}; pool {plan.pool.method}; "
           f"shared by {plan.distribution.method}")
     if dataset.scenarios is not None:
         print(f"  scenarios: {', '.join(dataset.scenarios.names)}")

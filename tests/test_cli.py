@@ -22,6 +22,15 @@ def test_validate_sample():
     assert "dataset is valid" in out.stdout and "8 periods (2025Q1 to 2026Q4)" in out.stdout
 
 
+def test_validate_describes_the_gates_in_words(tmp_path, capsys):
+    folder = write_dataset(tmp_path / "d", {"plan.yaml": "gates: {gop: 0.975}\npool: {rate: 0.3}\n"})
+    assert main(["validate", "--data", str(folder)]) == 0
+    assert "  plan:     gates GOP at least 97.5%; pool excess_gop_share; shared by salary" in capsys.readouterr().out
+    (folder / "plan.yaml").write_text("pool: {rate: 0.3}\n")
+    assert main(["validate", "--data", str(folder)]) == 0
+    assert "  plan:     no gates; pool" in capsys.readouterr().out   # not 'gates revenue None, GOP None'
+
+
 def test_pnl_json_keys_and_numbers(tiny_dir, capsys):
     assert main(["pnl", "--data", str(tiny_dir), "--period", "2026Q1", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
