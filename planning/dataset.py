@@ -158,8 +158,12 @@ def _company(data: Any, label: str) -> Company:
     if not isinstance(data, dict):
         raise InputError.single(label, "must be a mapping with keys name, currency, fiscal_year_start_month")
     name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
+    if isinstance(name, int | float) and not isinstance(name, bool):
+        name = str(name)  # a company called 1984 is written `name: 1984`
+    if name is None or (isinstance(name, str) and not name.strip()):
         problems.append(Problem(label, None, "name", "is missing or empty; expected the company's name"))
+    elif not isinstance(name, str):
+        problems.append(Problem(label, None, "name", f"{name!r} is not a name; expected the company's name as text"))
     currency = data.get("currency")
     if not isinstance(currency, str) or not _CURRENCY_RE.match(currency.strip().upper()):
         problems.append(Problem(label, None, "currency", f"{currency!r} is not a currency code; expected an ISO 4217 code like AUD, EUR or USD"))

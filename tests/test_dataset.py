@@ -129,6 +129,8 @@ BAD_INPUTS = [
      "funnel.csv, row 2, column leads: '10.5' is not a whole number"),
     ("company.yaml", "name: X\ncurrency: euro\n",
      "company.yaml, key currency: 'euro' is not a currency code; expected an ISO 4217 code"),
+    ("company.yaml", "name: [Acme]\ncurrency: EUR\n",
+     "company.yaml, key name: ['Acme'] is not a name; expected the company's name as text"),
     ("company.yaml", "name: X\ncurrency: EUR\nfiscal_year_start_month: 13\n",
      "company.yaml, key fiscal_year_start_month: 13 is not a month"),
     ("plan.yaml", "gates: {revenue: 95, gop: 1.0}\npool: {method: excess_gop_share, rate: 0.3}\n",
@@ -236,3 +238,9 @@ def test_an_empty_workbook_sheet_is_missing_its_columns(tmp_path):
     with pytest.raises(InputError) as exc:
         load_dataset(tmp_path / "book.xlsx")
     assert str(exc.value.problems[0]).startswith("book.xlsx [staff], row 1, column employee_id: missing column")
+
+
+def test_a_company_named_by_a_number(tmp_path):
+    # `name: 1984` is an integer to YAML; it used to be refused as "missing or empty".
+    ds = load_dataset(write_dataset(tmp_path / "n", {"company.yaml": "name: 1984\ncurrency: EUR\n"}))
+    assert ds.company.name == "1984"
