@@ -555,6 +555,23 @@ def test_monte_carlo_runs_on_demand_with_the_cockpits_plan_and_targets(with_scen
     assert cockpit.simulation is None and cockpit.mc_summary.value == ""
 
 
+def test_monte_carlo_says_when_the_scenario_has_no_uncertainty(tmp_path, with_scenarios):
+    ds = load_dataset(write_dataset(tmp_path / "d", {"scenarios.yaml": (
+        "scenarios:\n  base:\n    drivers: {}\n  up:\n    drivers: {other_revenue: 0.1}\n")}))
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    cockpit.mc_draws.value = 500
+    cockpit.mc_button.click()
+    assert cockpit.simulation.p_pays == 1.0
+    assert "Scenario &#x27;base&#x27; has no uncertainty" in cockpit.mc_summary.value
+    cockpit.scenario.value = "up"
+    cockpit.mc_button.click()
+    assert "Scenario &#x27;up&#x27; has no uncertainty" in cockpit.mc_summary.value
+    uncertain = BonusCockpit(with_scenarios, period="2026Q3", charts=False)
+    uncertain.mc_draws.value = 500
+    uncertain.mc_button.click()
+    assert "no uncertainty" not in uncertain.mc_summary.value
+
+
 def load_dataset_with_target(ds, period, gop_target):
     targets = ds.targets.copy()
     targets.loc[targets["period"] == period, "gop_target"] = gop_target

@@ -577,12 +577,17 @@ class BonusCockpit:
         m = lambda x: format_money(x, cur, 0)  # noqa: E731
         source = "the quarter's actuals with the base scenario's uncertainty" if (
             self.settings.scenario == ACTUALS) else f"scenario '{summary.scenario}'"
+        certain = ""
+        if not self._model(self.settings.period, self.settings.scenario).uncertain:
+            name = "base" if self.settings.scenario == ACTUALS else self.settings.scenario
+            certain = (f" Scenario '{name}' has no uncertainty in scenarios.yaml, so every draw is "
+                       "the same quarter: the odds can only be 0% or 100%.")
         self.mc_summary.value = message_html(
             f"{summary.draws:,} possible quarters from {source} (seed {summary.seed}): both gates "
             f"pass in {pct(summary.p_gates_passed)} of them and the bonus pays in {pct(summary.p_pays)}. "
             f"Expected pool {m(summary.expected_pool)}, expected cost {m(summary.expected_cost)}. "
             f"Pool: 10% of draws at or below {m(summary.pool_p10)}, half at or below "
-            f"{m(summary.pool_p50)}, 90% at or below {m(summary.pool_p90)}.", "ok")
+            f"{m(summary.pool_p50)}, 90% at or below {m(summary.pool_p90)}.{certain}", "ok")
         if self.draw_charts:
             self.mc_image.value = figure_png(charts.pool_distribution(summary.pools, cur, summary.p_pays))
         return summary
