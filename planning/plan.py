@@ -299,6 +299,8 @@ def _parse_metric(r: _Reader, value: Any) -> dict[str, float]:
             number = r.number(value, name, f"pool.metric.{name}", low=0, expect="a weight of 0 or more")
             if number is not None:
                 weights[str(name)] = number
+        if not value:
+            r.problem("pool.metric", "is an empty blend; expected revenue, gop or a blend like {revenue: 0.5, gop: 0.5}")
         if weights and sum(weights.values()) <= 0:
             r.problem("pool.metric", "the blend's weights add up to 0; expected a positive total")
         return weights or {"gop": 1.0}

@@ -34,6 +34,8 @@ def problems(data):
     ({"pool": {"rate": 0.3, "metric": "ebitda"}}, "plan.yaml, key pool.metric: unknown metric 'ebitda'"),
     ({"pool": {"rate": 0.3}, "distribution": {"individual_cap": -0.1}},
      "plan.yaml, key distribution.individual_cap: -0.1 is out of range"),
+    ({"pool": {"method": "payout_curve", "target_pool": 1000, "metric": {}, "curve": [[1.0, 1.0]]}},
+     "plan.yaml, key pool.metric: is an empty blend; expected revenue, gop or a blend"),
     ({"pool": {"rate": 0.3}, "distribution": {"individual_cap": 25}},
      "plan.yaml, key distribution.individual_cap: 25 is out of range; expected a fraction from 0 to 1 of the "
      "person's salary for the period, like 0.25; 25 looks like a percentage: write 0.25 for 25%"),
