@@ -57,6 +57,10 @@ def cmd_validate(args) -> int:
           f"shared by {plan.distribution.method}")
     if dataset.scenarios is not None:
         print(f"  scenarios: {', '.join(dataset.scenarios.names)}")
+    unknown = sorted(set(plan.distribution.department_weights) - set(staff["department"]))
+    if unknown:
+        print(f"  note:     distribution.department_weights names {', '.join(map(repr, unknown))}, which no one in "
+              "staff.csv belongs to (names must match exactly); it changes nothing")
     return 0
 
 

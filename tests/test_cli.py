@@ -31,6 +31,14 @@ def test_validate_describes_the_gates_in_words(tmp_path, capsys):
     assert "  plan:     no gates; pool" in capsys.readouterr().out   # not 'gates revenue None, GOP None'
 
 
+def test_validate_notes_department_weights_for_no_department(tmp_path, capsys):
+    folder = write_dataset(tmp_path / "d", {"plan.yaml": "pool: {rate: 0.3}\n"
+                                                         "distribution: {department_weights: {sales: 2, IT: 1.5}}\n"})
+    assert main(["validate", "--data", str(folder)]) == 0
+    assert ("note:     distribution.department_weights names 'sales', which no one in staff.csv belongs to"
+            in capsys.readouterr().out)
+
+
 def test_pnl_json_keys_and_numbers(tiny_dir, capsys):
     assert main(["pnl", "--data", str(tiny_dir), "--period", "2026Q1", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
