@@ -8,7 +8,8 @@
   file without ``.csv``) next to the YAML files;
 * the path of such a workbook.
 
-CSV files win over a workbook's sheet of the same name. Every problem of every file is
+In a folder, CSV files win over a workbook's sheet of the same name; a workbook passed by
+its path wins over CSV files beside it (a missing sheet falls back to the CSV). Every problem of every file is
 collected before one :class:`~planning.errors.InputError` is raised.
 """
 
@@ -228,11 +229,16 @@ def load_dataset(path: Path | str) -> Dataset:
         except Exception as exc:  # openpyxl raises many types for a damaged file
             raise InputError.single(workbook.name, f"cannot be read as an .xlsx workbook ({exc.__class__.__name__})") from None
 
+    # A workbook passed by name is what the user means, even beside CSV files; in a folder
+    # the CSV files win.
+    workbook_named = workbook is not None and Path(path).is_file()
     typed: dict[str, pd.DataFrame | None] = {}
     for name, (columns, required) in TABLES.items():
         raw: RawTable | None = None
         csv_path = root / f"{name}.csv"
-        if csv_path.exists():
+        if workbook_named and name in sheets:
+            raw = sheets[name]
+        elif csv_path.exists():
             sources[csv_path.name] = csv_path
             try:
                 raw = read_csv_table(csv_path)

@@ -63,6 +63,19 @@ def test_shipped_workbook_matches_the_csvs(sample, tmp_path):
     pd.testing.assert_frame_equal(book.actuals, sample.actuals)
 
 
+def test_a_workbook_passed_by_path_wins_over_csv_files_beside_it(tmp_path):
+    import openpyxl
+
+    folder = write_dataset(tmp_path / "both")
+    wb = openpyxl.Workbook()
+    wb.active.title = "targets"
+    wb.active.append(["period", "revenue_target", "gop_target"])
+    wb.active.append(["2026Q1", 1_000_000, 150_000])   # targets.csv says 200,000
+    wb.save(folder / "book.xlsx")
+    assert load_dataset(folder / "book.xlsx").targets["gop_target"].tolist() == [150_000.0]
+    assert load_dataset(folder).targets["gop_target"].tolist() == [200_000.0, 200_000.0]   # folder: CSV wins
+
+
 def test_workbook_problems_name_the_sheet(tmp_path):
     import openpyxl
 
