@@ -187,6 +187,10 @@ def _locate(path: Path) -> tuple[Path, Path | None]:
         has_csv = (path / "staff.csv").exists()
         if not has_csv and len(books) == 1:
             return path, books[0]
+        if not has_csv and len(books) > 1:
+            names = ", ".join(b.name for b in books)
+            raise InputError.single(str(path), f"has {len(books)} workbooks ({names}) and no staff.csv; expected "
+                                    f"one workbook, or name it: --data {path / books[0].name}")
         return path, None
     if path.exists():
         raise InputError.single(str(path), "is neither a dataset folder nor an .xlsx workbook")

@@ -76,6 +76,18 @@ def test_a_workbook_passed_by_path_wins_over_csv_files_beside_it(tmp_path):
     assert load_dataset(folder).targets["gop_target"].tolist() == [200_000.0, 200_000.0]   # folder: CSV wins
 
 
+def test_a_folder_with_two_workbooks_says_which_to_pass(tmp_path):
+    import openpyxl
+
+    for name in ("a.xlsx", "b.xlsx"):
+        openpyxl.Workbook().save(tmp_path / name)
+    with pytest.raises(InputError) as exc:
+        load_dataset(tmp_path)   # used to say only 'staff.csv: file not found'
+    assert [str(p) for p in exc.value.problems] == [
+        f"{tmp_path}: has 2 workbooks (a.xlsx, b.xlsx) and no staff.csv; expected one workbook, or name it: "
+        f"--data {tmp_path / 'a.xlsx'}"]
+
+
 def test_workbook_problems_name_the_sheet(tmp_path):
     import openpyxl
 
