@@ -248,6 +248,11 @@ def test_a_csv_that_cannot_be_read_is_one_problem(tmp_path):
     assert "cannot be read" in str(exc.value.problems[0])
 
 
+def test_a_csv_the_csv_module_refuses_is_one_problem(tmp_path):
+    lines = problems_of(tmp_path, {"staff.csv": STAFF_HEADER + "A1," + "x" * 200_000 + ",Sales,M,1,1,2020-01-01,,true\n"})
+    assert len(lines) == 1 and lines[0].startswith("staff.csv: is not a readable CSV file (field larger than field limit")
+
+
 def test_an_empty_workbook_sheet_is_missing_its_columns(tmp_path):
     import openpyxl
 
