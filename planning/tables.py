@@ -105,7 +105,7 @@ def read_csv_table(path: Path) -> RawTable:
         raise InputError.single(path.name, f"cannot be read ({exc.strerror or exc.__class__.__name__}); "
                                 "expected a CSV file") from None
     text = data.decode("utf-8-sig", errors="replace")
-    first_line = text.split("\n", 1)[0]
+    first_line = next((line for line in text.splitlines() if line.strip()), "")   # the header's line
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
         lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))

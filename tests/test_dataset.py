@@ -209,6 +209,12 @@ def test_semicolon_csv_and_excel_style_booleans(tmp_path):
     assert ds.staff["bonus_eligible"].tolist() == [True]
 
 
+def test_semicolon_csv_after_a_blank_line(tmp_path):
+    ds = load_dataset(write_dataset(tmp_path / "semi", {"targets.csv": "\nperiod;revenue_target;gop_target\n"
+                                                                     "2026Q1;1000000;200000\n"}))
+    assert ds.targets["gop_target"].tolist() == [200_000.0]
+
+
 def test_funnel_is_optional(tmp_path):
     ds = load_dataset(write_dataset(tmp_path / "nofunnel", {"funnel.csv": None}))
     assert ds.funnel.empty and "leads" in ds.funnel.columns
