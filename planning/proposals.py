@@ -69,8 +69,9 @@ PROPOSAL_COLUMNS = (
 def load_proposals(dataset: Dataset, path: str | Path | None = None) -> pd.DataFrame:
     """Read and validate the proposals of ``dataset`` (or the file at ``path``).
 
-    Without ``path``: ``proposals.csv`` in the dataset's folder, else a ``proposals`` sheet
-    of the dataset's workbook.
+    Without ``path``: where the dataset's tables came from a workbook, its ``proposals``
+    sheet, else ``proposals.csv`` beside it; in a folder of CSV files, ``proposals.csv``,
+    else a ``proposals`` sheet of a workbook there (the dataset's own rule for its tables).
 
     Returns
     -------
@@ -89,14 +90,19 @@ def load_proposals(dataset: Dataset, path: str | Path | None = None) -> pd.DataF
         if not path.is_file():
             raise InputError.single(path.name, f"file not found ({path})")
         return validate_proposals(read_csv_table(path), dataset)
+    books = [s for s in dataset.sources.values() if s.suffix.lower() in (".xlsx", ".xlsm")]
+    # Where the dataset's own tables came from the workbook (a workbook passed by its path, or
+    # a folder of YAML files and one workbook), its proposals sheet wins over a CSV beside it,
+    # as the other tables' sheets do; in a folder of CSV files, proposals.csv wins.
+    from_book = bool(books) and "staff.csv" not in dataset.sources
+    sheets = read_workbook_tables(books[0]) if books else {}
+    if from_book and "proposals" in sheets:
+        return validate_proposals(sheets["proposals"], dataset)
     csv_path = dataset.root / FILE
     if csv_path.is_file():
         return validate_proposals(read_csv_table(csv_path), dataset)
-    for source in dataset.sources.values():
-        if source.suffix.lower() in (".xlsx", ".xlsm"):
-            sheets = read_workbook_tables(source)
-            if "proposals" in sheets:
-                return validate_proposals(sheets["proposals"], dataset)
+    if "proposals" in sheets:
+        return validate_proposals(sheets["proposals"], dataset)
     raise InputError.single(FILE, f"file not found in {dataset.root} (nor a 'proposals' sheet in the "
                             "dataset's workbook); expected the departments' proposed targets")
 

@@ -153,3 +153,28 @@ def test_owner_targets_follow_the_scenario_engines_rule(sample):
     for period in ("2026Q4", "2027Q1"):
         model = build_model(sample, period, "base")
         assert owner_targets(sample, period) == (model.revenue_target, model.gop_target)
+
+
+def test_a_workbook_passed_by_its_path_supplies_its_proposals_sheet(tmp_path):
+    """Like the other tables: the workbook named wins over a stale proposals.csv beside it."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    source = write_dataset(tmp_path / "source")
+    (source / "proposals.csv").write_text(HEADER + GOOD, encoding="utf-8")  # Sales proposes 1,000,000
+    folder = tmp_path / "book"
+    shutil.copytree(source, folder)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "make_workbook.py"), str(source),
+                    str(folder / "book.xlsx")], check=True, capture_output=True)
+    (folder / "proposals.csv").write_text(HEADER + GOOD.replace("1000000,200000", "1234000,200000"),
+                                          encoding="utf-8")
+    from_book = load_proposals(load_dataset(folder / "book.xlsx"))
+    assert from_book.loc[0, "proposed_revenue_target"] == 1000000.0  # the workbook's sheet
+    from_folder = load_proposals(load_dataset(folder))
+    assert from_folder.loc[0, "proposed_revenue_target"] == 1234000.0  # a folder: its CSV files
+    for name in ("staff", "actuals", "targets", "funnel", "proposals"):
+        (folder / f"{name}.csv").unlink()
+    assert load_proposals(load_dataset(folder)).loc[0, "proposed_revenue_target"] == 1000000.0
