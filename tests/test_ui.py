@@ -303,6 +303,54 @@ def test_names_are_escaped_everywhere(tmp_path):
     assert "&lt;img" in cockpit.person_explanation.value and "&lt;img" in cockpit.widget.children[0].value
 
 
+def test_no_html_widget_of_any_view_carries_a_raw_name(tmp_path):
+    """Every name a user types (company, person, id, department, role, campaign, scenario,
+    proposal and comment) reaches the page as text, in every view and every state."""
+    import ipywidgets as widgets
+
+    from planning.ui.marketing import MarketingWhatIf
+    from planning.ui.targets import TargetSetting
+
+    evil = "<img src=x onerror=alert(1)>"
+    q = f'"{evil}"'
+    folder = write_dataset(tmp_path / "evil", {
+        "company.yaml": f"name: '{evil}'\ncurrency: EUR\n",
+        "staff.csv": ("employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
+                      f"{q},{q},{q},{q},100000,1,2020-01-01,,true\nA2,Bob,Sales,Associate,50000,1,2020-01-01,,true\n"),
+        "actuals.csv": (f"period,department,revenue,cogs,opex\n2026Q1,{q},1000000,400000,100000\n"
+                        "2026Q1,Sales,0,0,150000\n2026Q2,Sales,1000000,400000,100000\n"),
+        "funnel.csv": f"period,campaign,channel,spend,leads,qualified,won,revenue\n2026Q1,{q},{q},10000,200,40,10,300000\n",
+        "scenarios.yaml": ("scenarios:\n  base:\n    targets:\n      2026Q3: {revenue_target: 1000000, gop_target: 200000}\n"
+                           f"  '{evil}':\n    drivers: {{other_revenue: 0.1}}\n"),
+        "proposals.csv": (PROPOSALS + f"2026Q3,{q},1000000,200000,900000,1100000,150000,250000,{q}\n"),
+    })
+    ds = load_dataset(folder)
+
+    def html_values(widget, out):
+        if isinstance(widget, widgets.HTML):
+            out.append(widget.value)
+        for child in getattr(widget, "children", ()) or ():
+            html_values(child, out)
+        return out
+
+    pages = []
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    for scenario in cockpit.scenario.options:
+        cockpit.scenario.value = scenario
+        cockpit.person.value = cockpit.person.options[0][1]
+        cockpit.mc_draws.value = 200
+        cockpit.mc_button.click()
+        cockpit.save_path.value = str(tmp_path / f"{evil}.yaml")
+        cockpit.save_button.click()
+        pages += html_values(cockpit.widget, [])
+    what_if = MarketingWhatIf(ds, period="2026Q1")
+    what_if.leads.value = 0.2
+    pages += html_values(what_if.widget, [])
+    pages += html_values(TargetSetting(ds, draws=200).widget, [])
+    assert pages and not [page for page in pages if "<img" in page]
+    assert sum("&lt;img src=x onerror=alert(1)&gt;" in page for page in pages) >= 10
+
+
 def test_person_explanation_follows_the_picker(cockpit, sample):
     eligible = cockpit.result.allocations.query("eligible").iloc[0]
     cockpit.person.value = eligible["employee_id"]
