@@ -285,6 +285,15 @@ BAD = [
     ("{base: {uncertainty: {leads: {dist: bernoulli, p: 1.5}}}}", "scenarios.base.uncertainty.leads",
      "probabilities from 0 to 1"),
     ("{base: {uncertainty: {leads: {dist: triang, c: 2}}}}", "scenarios.base.uncertainty.leads", "rejects c=2"),
+    # scipy refuses these with ZeroDivisionError, OverflowError, RuntimeError, AttributeError
+    ("{base: {uncertainty: {leads: {dist: genhalflogistic, c: 0}}}}", "scenarios.base.uncertainty.leads",
+     "scipy.stats.genhalflogistic rejects these parameters"),
+    ("{base: {uncertainty: {leads: {dist: gausshyper, a: 1.0e+300, b: 1.0e+300, c: 1.0e+300, z: 1.0e+300}}}}",
+     "scenarios.base.uncertainty.leads", "scipy.stats.gausshyper rejects"),
+    ("{base: {uncertainty: {leads: {dist: rel_breitwigner, rho: 1.0e+300}}}}",
+     "scenarios.base.uncertainty.leads", "scipy.stats.rel_breitwigner rejects"),
+    ("{base: {uncertainty: {leads: {dist: betabinom, n: 1.0e+300, a: 1.0e+300, b: 1.0e+300}}}}",
+     "scenarios.base.uncertainty.leads", "scipy.stats.betabinom rejects"),
     ("{base: {uncertainty: {leads: 0.1}}}", "scenarios.base.uncertainty.leads", "not a distribution"),
     ("{base: {uncertainty: {magic: {dist: norm}}}}", "scenarios.base.uncertainty.magic", "unknown driver"),
     ("{stretch: {inherits: strech}}", "scenarios.stretch.inherits", "unknown scenario 'strech'"),
@@ -306,7 +315,7 @@ BAD = [
     ("{stretch: {base_period: 2020Q1}}", "scenarios.stretch.base_period", "no actuals"),
     ("{stretch: {drivres: {}}}", "scenarios.stretch.drivres", "unknown key"),
     ("{stretch: {plan: {distribution: {method: points, points: {Manager: 2}}}}}",
-     "scenarios.stretch.plan.distribution.points", "role 'Associate' (staff.csv row 3) has no points"),
+     "scenarios.stretch.plan.distribution.points", "role 'Associate' (in staff.csv) has no points"),
 ]
 
 

@@ -289,9 +289,8 @@ def _roles_without_points(plan: Plan, staff: pd.DataFrame) -> Problem | None:
     """
     if plan.distribution.method != "points":
         return None
-    for i, role in enumerate(staff["role"]):
+    for role in staff["role"]:
         if plan.distribution.points_for(role) is None:
-            row = f" (staff.csv row {int(staff['_row'].iloc[i])})" if "_row" in staff.columns else ""
-            return Problem(SOURCE, None, "distribution.points", f"role {role!r}{row} has no points and "
-                           "there is no 'default'; expected points for every role or a default")
+            return Problem(SOURCE, None, "distribution.points", f"role {role!r} (in staff.csv) has no "
+                           "points and there is no 'default'; expected points for every role or a default")
     return None
