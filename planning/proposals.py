@@ -40,7 +40,9 @@ from planning.montecarlo import simulate_model
 from planning.plan import Plan
 from planning.scenarios import build_model, scenario_set
 from planning.scenarios.model import _targets_for  # the one rule for a quarter's targets
-from planning.tables import (
+from planning.tables import (  # the loader's own test for unreadable text
+    _BAD_TEXT_RE,
+    _NOT_UTF8,
     Column,
     RawTable,
     check_columns,
@@ -125,6 +127,13 @@ def validate_proposals(table: RawTable, dataset: Dataset) -> pd.DataFrame:
                                                     f"{metric}_forecast_high"]].itertuples(index=False):
             problems.append(Problem(file, int(row), f"{metric}_forecast_low", f"{lo:,.2f} is above "
                                     f"{metric}_forecast_high {hi:,.2f}; expected low <= high"))
+    if "comment" in table.frame.columns:  # free text, but readable text like every other cell
+        comment = table.frame["comment"].fillna("").astype(str)
+        for idx in np.flatnonzero(comment.str.contains(_BAD_TEXT_RE).to_numpy()):
+            cell = comment.iloc[idx]
+            what = ("has bytes that are not UTF-8 text; expected a UTF-8 file (in Excel: Save As \"CSV UTF-8\")"
+                    if _NOT_UTF8 in cell else "contains a control character; expected plain text")
+            problems.append(Problem(file, int(table.rows[idx]), "comment", f"{cell!r} {what}"))
     report_duplicates(frame, ["period", "department"], file, problems, "period and department")
     if not len(frame) and not problems:
         problems.append(Problem(file, None, None, "has no proposals; expected one row per department"))

@@ -178,3 +178,19 @@ def test_a_workbook_passed_by_its_path_supplies_its_proposals_sheet(tmp_path):
     for name in ("staff", "actuals", "targets", "funnel", "proposals"):
         (folder / f"{name}.csv").unlink()
     assert load_proposals(load_dataset(folder)).loc[0, "proposed_revenue_target"] == 1000000.0
+
+
+def test_a_comment_that_is_not_utf8_text_is_refused_like_any_cell(tiny):
+    """A proposals.csv saved as 'CSV' (Windows-1252) by Excel showed 'caf\ufffd' without a word."""
+    path = tiny.root / "proposals.csv"
+    path.write_bytes((HEADER + GOOD.replace("steady", "caf\xe9 au lait")).encode("cp1252"))
+    with pytest.raises(InputError) as info:
+        load_proposals(tiny)
+    assert [str(p) for p in info.value.problems] == [
+        "proposals.csv, row 2, column comment: 'caf\ufffd au lait' has bytes that are not UTF-8 text; "
+        "expected a UTF-8 file (in Excel: Save As \"CSV UTF-8\")"]
+    path.write_text(HEADER + GOOD.replace("steady", "bell\x07"), encoding="utf-8")
+    with pytest.raises(InputError, match="row 2, column comment: 'bell\\\\x07' contains a control character"):
+        load_proposals(tiny)
+    path.write_text(HEADER + GOOD.replace("steady", '"two\nlines, and a\ttab"'), encoding="utf-8")
+    assert load_proposals(tiny).loc[0, "comment"] == "two\nlines, and a\ttab"
