@@ -910,3 +910,30 @@ def test_make_app_serves_the_cockpit_on_the_data_given(bare_dataset, tmp_path):
     assert parameters == {"data_path": str(bare_dataset), "design_path": f"{out}/plan-design.yaml"}
     text = run_notebook_file(served, tmp_path)
     assert "The bonus pool is EUR 5,000.00" in text and "Traceback" not in text
+
+
+def test_open_cockpit_lists_a_datasets_problems_in_the_page(tmp_path, tiny_dir):
+    from planning.ui import open_cockpit
+
+    assert isinstance(open_cockpit(tiny_dir, period="2026Q1", charts=False), BonusCockpit)
+    staff = tiny_dir / "staff.csv"
+    staff.write_text(staff.read_text().replace("100000", "<b>100k</b>", 1))
+    page = open_cockpit(tiny_dir)
+    assert "The dataset has problems" in page.value
+    assert "staff.csv, row 2, column annual_salary: &#x27;&lt;b&gt;100k&lt;/b&gt;&#x27; is not a number" in page.value
+    assert "pw-error" in page.value
+    assert "has no row for period 2031Q1" in open_cockpit(write_dataset(tmp_path / "d"), period="2031Q1").value
+
+
+@pytest.mark.slow
+def test_the_app_notebook_shows_a_datasets_problems_instead_of_failing(bare_dataset, tmp_path):
+    """Voila hides a failing cell behind 'There was an error when executing cell [3]'."""
+    import shutil
+
+    broken = tmp_path / "broken"
+    shutil.copytree(bare_dataset, broken)
+    (broken / "targets.csv").write_text("period,revenue_target,gop_target\n2026Q1,1000000,200k\n")
+    text = run_notebook("01_explore_bonus", tmp_path, data_path=str(broken))  # runs to the end
+    assert "Traceback" not in text
+    page = (tmp_path / "01_explore_bonus.out.ipynb").read_text(encoding="utf-8")  # the widgets' state
+    assert "targets.csv, row 2, column gop_target: &#x27;200k&#x27; is not a number" in page

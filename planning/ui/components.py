@@ -26,6 +26,7 @@ __all__ = [
     "message_html",
     "table_html",
     "pct",
+    "problems_html",
     "percent_exact",
     "percent_readout",
     "period_label",
@@ -137,6 +138,13 @@ def tiles_html(tiles: Iterable[str], pool_line: str, reasons: Iterable[str] = ()
 def message_html(text: str, kind: str = "error") -> str:
     """An escaped message box: ``error``, ``ok`` or ``note``."""
     return f'{_CSS}<div class="pw-{kind}">{html.escape(text)}</div>'
+
+
+def problems_html(error, heading: str = "The dataset has problems; nothing is computed until "
+                  "they are fixed:") -> str:
+    """An :class:`~planning.errors.InputError` as the page shows it: one escaped line per problem
+    (file, row, column, what was expected), under ``heading``."""
+    return message_html("\n".join([heading, *(str(p) for p in error.problems)]))
 
 
 def table_html(frame: pd.DataFrame, height: str = "300px", max_rows: int = 500,
