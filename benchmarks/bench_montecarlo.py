@@ -78,6 +78,8 @@ def hand_numpy(model, draws: int, seed: int) -> tuple[float, np.ndarray]:
             f = dist.frozen()
             x = np.where(z[i] < 0, f.ppf(special.ndtr(np.minimum(z[i], 0))), f.isf(special.ndtr(-np.maximum(z[i], 0))))
         c[name] = c[name] + x
+        if DRIVERS[name].kind == "relative":     # drawn changes stay within -100%..+1000%
+            c[name] = np.clip(c[name], -1.0, 10.0)
     # the driver model, in cents
     r0, g0, x0 = round(b.revenue * 100), round(b.cogs * 100), round(b.opex * 100)
     c0, s0, p0, d0 = round(b.campaign_revenue * 100), round(b.marketing_spend * 100), b.payroll * 100, b.average_deal * 100
