@@ -41,7 +41,7 @@ from planning.scenarios import (
     build_model,
     project_arrays,
 )
-from planning.scenarios.spec import _MAX_RELATIVE
+from planning.scenarios.spec import _MAX_RELATIVE, _is_number
 
 __all__ = [
     "BLOCK",
@@ -402,7 +402,7 @@ def rate_for_expected_cost(dataset: Dataset, period: str | Period, cost: float,
     caps and self-funding can make a cost unreachable; then ``found`` is False.
     """
     model = build_model(dataset, period, scenario, plan)
-    if not cost > 0:
+    if not _is_number(cost) or not cost > 0:
         raise InputError.single("--cost", f"{cost!r} is not an amount above 0; expected the expected bonus cost to aim for")
     spec, o = _draw_outcomes(model, draws, seed)
     rule = spec.rule
@@ -440,7 +440,7 @@ def gate_for_probability(dataset: Dataset, period: str | Period, probability: fl
     """
     if gate not in ("revenue", "gop"):
         raise InputError.single("--gate", f"unknown gate {gate!r}; expected revenue or gop")
-    if not 0 < probability <= 1:
+    if not _is_number(probability) or not 0 < probability <= 1:
         raise InputError.single("--probability", f"{probability!r} is out of range; expected a probability above 0 and at most 1")
     model = build_model(dataset, period, scenario, plan)
     _, o = _draw_outcomes(model, draws, seed)

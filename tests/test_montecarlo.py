@@ -280,6 +280,13 @@ def test_the_gate_level_that_pays_with_a_chosen_probability(sample):
     assert not never.found and "even without a gop gate" in never.message
 
 
+def test_goal_seek_over_draws_refuses_amounts_that_are_not_numbers(tiny):
+    with pytest.raises(InputError, match="'100' is not an amount above 0"):
+        rate_for_expected_cost(tiny, "2026Q1", "100", draws=100)        # was: TypeError
+    with pytest.raises(InputError, match="'0.5' is out of range"):
+        gate_for_probability(tiny, "2026Q1", "0.5", draws=100)
+
+
 # --- the CLI ---------------------------------------------------------------------------------------
 
 

@@ -504,6 +504,35 @@ def test_lift_needed_for_a_rate_and_when_it_cannot_be_reached(tiny):
     assert not never.found and "does not pay whatever marketing_spend does" in never.message
 
 
+@pytest.mark.parametrize(("driver", "column", "words"), [
+    ({"leads": 0}, "leads", "0 is not a weight"),              # was: ZeroDivisionError
+    ({"leads": float("nan")}, "leads", "nan is not a weight"),
+    ({"leads": "1"}, "leads", "'1' is not a weight"),
+    ({}, None, "is not a driver"),                            # was: "pays whatever  does"
+])
+def test_lift_needed_refuses_bad_weights(tiny, driver, column, words):
+    with pytest.raises(InputError) as err:
+        lift_needed(tiny, "2026Q1", driver)
+    problem = err.value.problems[0]
+    assert (problem.file, problem.column) == ("goal seek", column) and words in problem.message
+
+
+def test_goal_seek_on_funnel_drivers_needs_a_funnel_and_revenue_needed_does_not(tiny):
+    # 2026Q2 has no campaigns: leads cannot move revenue, so "does not pay whatever leads
+    # does" was misleading; revenue is then all other revenue.
+    with pytest.raises(InputError, match="has no leads in 2026Q2, so lead_to_win cannot move revenue"):
+        lift_needed(tiny, "2026Q2", {"other_revenue": 1.0, "lead_to_win": 1.0})
+    seek = revenue_needed(tiny, "2026Q2")     # margin 5/9: 5/9 x revenue - 390,000 > 200,000
+    assert seek.found and seek.base_value == 900_000
+    assert seek.value == pytest.approx(1_062_000, abs=0.02)
+    assert run_scenario(tiny, "2026Q2", with_drivers(other_revenue=seek.change)).pool > 0
+
+
+def test_sensitivity_refuses_a_change_that_is_not_a_number(tiny):
+    with pytest.raises(InputError, match="'0.1' is out of range"):
+        sensitivity(tiny, "2026Q1", change="0.1")
+
+
 # --- charts -------------------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from planning.scenarios.spec import (
     FUNNEL_DRIVERS,
     Scenario,
     _driver_change,
+    _is_number,
     _require_drivers,
     _roles_without_points,
     _unknown_driver,
@@ -196,8 +197,8 @@ def sensitivity(dataset: Dataset, period: str | Period, scenario: str | Scenario
     """
     if output not in OUTPUTS:
         raise InputError.single("--output", f"unknown output {output!r}; expected one of: {', '.join(OUTPUTS)}")
-    if not 0 < change <= 1:
-        raise InputError.single("--change", f"{change:g} is out of range; expected a fraction above 0 and at most 1")
+    if not _is_number(change) or not 0 < change <= 1:
+        raise InputError.single("--change", f"{change!r} is out of range; expected a fraction above 0 and at most 1")
     model = build_model(dataset, period, scenario, plan)
     names = list(drivers) if drivers is not None else list(DRIVERS)
     _require_drivers(names, "--drivers")

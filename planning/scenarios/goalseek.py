@@ -20,7 +20,14 @@ from planning.scenarios.model import (
     build_model,
     project_arrays,
 )
-from planning.scenarios.spec import _MAX_RELATIVE, DRIVERS, Scenario, _require_drivers
+from planning.scenarios.spec import (
+    _MAX_RELATIVE,
+    DRIVERS,
+    FUNNEL_DRIVERS,
+    Scenario,
+    _is_number,
+    _require_drivers,
+)
 
 
 @dataclass(frozen=True)
@@ -97,8 +104,24 @@ def lift_needed(dataset: Dataset, period: str | Period, driver: str | Mapping[st
     -100% to +1000%, rates from 0 to 1.
     """
     model = build_model(dataset, period, scenario, plan)
-    weights = {driver: 1.0} if isinstance(driver, str) else {k: float(v) for k, v in driver.items()}
+    if isinstance(driver, str):
+        weights = {driver: 1.0}
+    elif isinstance(driver, Mapping) and driver:
+        bad = next((k for k, v in driver.items() if not _is_number(v) or v == 0), None)
+        if bad is not None:
+            raise InputError.single("goal seek", f"{driver[bad]!r} is not a weight; expected a number "
+                                    "other than 0 for each driver lifted", column=str(bad))
+        weights = {k: float(v) for k, v in driver.items()}
+    else:
+        raise InputError.single("goal seek", f"{driver!r} is not a driver; expected a driver name or "
+                                "{driver: weight, ...}")
     _require_drivers(weights, "goal seek")
+    if not model.baseline.has_funnel:
+        funnel = [d for d in weights if d in FUNNEL_DRIVERS]
+        if funnel:      # as run_scenario: refused rather than "does not pay whatever leads does"
+            raise InputError.single("funnel.csv", f"has no leads in {model.baseline.period}, so "
+                                    f"{funnel[0]} cannot move revenue; expected funnel rows for the base "
+                                    "period to seek a change of it", column="leads")
     base = model.drivers
     lo, hi = -np.inf, np.inf
     for name, w in weights.items():     # keep every moved driver inside its own range
@@ -176,14 +199,16 @@ def revenue_needed(dataset: Dataset, period: str | Period, scenario: str | Scena
     the base scenario, R = R0 (1 + t)); cogs follow at the scenario's gross margin, opex is
     unchanged. ``value`` is the revenue there, ``base_value`` the scenario's revenue.
     """
-    seek = lift_needed(dataset, period, {"average_deal": 1.0, "other_revenue": 1.0}, scenario, plan)
     model = build_model(dataset, period, scenario, plan)
+    # Without leads in the base quarter all revenue is other revenue (and average_deal is refused).
+    lifted = ("average_deal", "other_revenue") if model.baseline.has_funnel else ("other_revenue",)
+    seek = lift_needed(dataset, period, dict.fromkeys(lifted, 1.0), scenario, plan)
     now = float(project_arrays(model.baseline, model.drivers)["revenue"])
     if not seek.found:
         return replace(seek, key="revenue", base_value=now)
     changes = dict(model.drivers)
-    changes["average_deal"] += seek.change
-    changes["other_revenue"] += seek.change
+    for name in lifted:
+        changes[name] += seek.change
     revenue = float(project_arrays(model.baseline, changes)["revenue"])
     verb = "would stop paying below" if "stop" in seek.message else "starts paying at"
     return replace(seek, key="revenue", value=revenue, base_value=now,
