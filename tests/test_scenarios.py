@@ -187,6 +187,39 @@ def test_a_dataset_without_funnel_csv_projects_other_revenue(tmp_path):
     assert run_scenario(tiny, "2026Q1", with_drivers(other_revenue=0.1)).gop == 270_000
 
 
+def test_drivers_that_would_work_backwards_on_a_negative_rest_are_refused(tmp_path):
+    # Campaigns claim 1,200,000 of a 1,000,000 quarter: other revenue is -200,000, and
+    # +10% of it used to lower revenue. Payroll 540,000 > opex 390,000: other opex is
+    # negative, and opex_growth +10% used to raise GOP.
+    tiny = load_dataset(write_dataset(tmp_path / "claims", {
+        "funnel.csv": """\
+            period,campaign,channel,spend,leads,qualified,won,revenue
+            2026Q1,Search,Search ads,15000,250,40,10,1200000
+            """,
+        "staff.csv": """\
+            employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible
+            A1,Ann,Sales,Manager,2160000,1,2020-01-01,,true
+            """}))
+    base = calibrate(tiny, "2026Q1")
+    assert (base.other_revenue, base.other_opex) == (-200_000, 390_000 - 15_000 - 540_000)
+    assert run_scenario(tiny, "2026Q1").to_dict() == bonus_for_period(tiny, "2026Q1").to_dict()
+    for driver, words in (("other_revenue", "campaign revenue in funnel.csv (1,200,000.00) is more than "
+                                            "the revenue in actuals.csv (1,000,000.00) in 2026Q1"),
+                          ("opex_growth", "payroll from staff.csv (540,000.00) are more than the opex")):
+        with pytest.raises(InputError) as err:
+            run_scenario(tiny, "2026Q1", with_drivers(**{driver: 0.1}))
+        problem = err.value.problems[0]
+        assert (problem.file, problem.column) == ("scenarios.yaml", f"scenarios.base.drivers.{driver}")
+        assert words in problem.message and "would work backwards" in problem.message
+        with pytest.raises(InputError, match="would work backwards"):
+            sweep(tiny, "2026Q1", {driver: [0.0, 0.1]})
+        with pytest.raises(InputError, match="would work backwards"):
+            lift_needed(tiny, "2026Q1", driver)
+    assert {"other_revenue", "opex_growth"}.isdisjoint(sensitivity(tiny, "2026Q1").index)
+    seek = revenue_needed(tiny, "2026Q1")          # all revenue lifted together still works
+    assert seek.found and seek.base_value == 1_000_000
+
+
 def test_drivers_given_in_code_are_checked_like_the_file():
     with pytest.raises(InputError, match="unknown driver 'leeds'"):
         BASE.with_drivers(leeds=0.1)

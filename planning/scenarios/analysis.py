@@ -20,6 +20,7 @@ from planning.plan import Plan, with_overrides
 from planning.scenarios.model import (
     OUTPUTS,
     ScenarioModel,
+    _backwards,
     _check_rates,
     _evaluate,
     _period_result,
@@ -202,7 +203,8 @@ def sensitivity(dataset: Dataset, period: str | Period, scenario: str | Scenario
     model = build_model(dataset, period, scenario, plan)
     names = list(drivers) if drivers is not None else list(DRIVERS)
     _require_drivers(names, "--drivers")
-    names = [n for n in names if model.baseline.has_funnel or n not in FUNNEL_DRIVERS]
+    names = [n for n in names if (model.baseline.has_funnel or n not in FUNNEL_DRIVERS)
+             and not _backwards(model.baseline, n)]
     base_changes = model.drivers
     steps = {n: change * (model.baseline.value(n) if DRIVERS[n].kind == "points" else 1.0) for n in names}
     columns = {n: np.full(2 * len(names) + 1, base_changes[n]) for n in DRIVERS}

@@ -16,6 +16,7 @@ from planning.plan import Plan
 from planning.scenarios.model import (
     Baseline,
     ScenarioModel,
+    _backwards,
     _evaluate,
     build_model,
     project_arrays,
@@ -122,6 +123,15 @@ def lift_needed(dataset: Dataset, period: str | Period, driver: str | Mapping[st
             raise InputError.single("funnel.csv", f"has no leads in {model.baseline.period}, so "
                                     f"{funnel[0]} cannot move revenue; expected funnel rows for the base "
                                     "period to seek a change of it", column="leads")
+    for name in weights:
+        why = _backwards(model.baseline, name)
+        if why:
+            raise InputError.single("goal seek", why, column=name)
+    return _lift(model, weights, driver if isinstance(driver, str) else None)
+
+
+def _lift(model: ScenarioModel, weights: Mapping[str, float], single: str | None) -> GoalSeekResult:
+    """:func:`lift_needed` for a built model and checked weights (``single``: the one driver)."""
     base = model.drivers
     lo, hi = -np.inf, np.inf
     for name, w in weights.items():     # keep every moved driver inside its own range
@@ -135,9 +145,8 @@ def lift_needed(dataset: Dataset, period: str | Period, driver: str | Mapping[st
     def pays(t: float) -> bool:
         return _pool(model, changes_at(t)) > 0
 
-    single = isinstance(driver, str)
-    key = driver if single else "+".join(weights)
-    base_value = model.baseline.value(driver) if single else None
+    key = single or "+".join(weights)
+    base_value = model.baseline.value(single) if single else None
     pays_now = pays(0.0)
     end = next((e for e in (hi, lo) if e != 0 and pays(e) != pays_now), None)
     if end is None:
@@ -145,10 +154,10 @@ def lift_needed(dataset: Dataset, period: str | Period, driver: str | Mapping[st
         return GoalSeekResult("pays", key, False, None, None, base_value, None,
                               f"the bonus {where} whatever {key} does within its range")
     t = _threshold(pays, *sorted((0.0, end)))
-    change = base[driver] + t if single else t
+    change = base[single] + t if single else t
     value = None
     if single:
-        value = base_value * (1 + change) if DRIVERS[driver].kind == "relative" else base_value + change
+        value = base_value * (1 + change) if DRIVERS[single].kind == "relative" else base_value + change
     pool = _pool(model, changes_at(t))
     verb = "would stop paying beyond" if pays_now else "starts paying at"
     return GoalSeekResult("pays", key, True, change, value, base_value, pool,
@@ -202,7 +211,9 @@ def revenue_needed(dataset: Dataset, period: str | Period, scenario: str | Scena
     model = build_model(dataset, period, scenario, plan)
     # Without leads in the base quarter all revenue is other revenue (and average_deal is refused).
     lifted = ("average_deal", "other_revenue") if model.baseline.has_funnel else ("other_revenue",)
-    seek = lift_needed(dataset, period, dict.fromkeys(lifted, 1.0), scenario, plan)
+    # Lifting every revenue line together gives R = R0 (1 + t) even when campaigns claim more
+    # than the quarter's revenue (other revenue negative), so _backwards does not apply here.
+    seek = _lift(model, dict.fromkeys(lifted, 1.0), None)
     now = float(project_arrays(model.baseline, model.drivers)["revenue"])
     if not seek.found:
         return replace(seek, key="revenue", base_value=now)

@@ -279,8 +279,29 @@ def _targets_for(dataset: Dataset, period: Period, scenario: Scenario) -> tuple[
     return given["revenue_target"], given["gop_target"]
 
 
+def _backwards(baseline: Baseline, driver: str) -> str | None:
+    """Why ``driver`` would work backwards in ``baseline``: the line it scales is negative.
+
+    Other revenue (R0 - C0) and other opex (X0 - S0 - P0) are what is left of the actuals
+    after the funnel's campaigns and the staff's payroll. When those claim more than the
+    actuals hold, the rest is negative and +10% would lower revenue or opex.
+    """
+    b = baseline
+    if driver == "other_revenue" and b.other_revenue < -0.005:
+        return (f"campaign revenue in funnel.csv ({b.campaign_revenue:,.2f}) is more than the revenue in "
+                f"actuals.csv ({b.revenue:,.2f}) in {b.period}, so revenue not from campaigns is negative "
+                "and other_revenue would work backwards; expected campaign revenue within the quarter's revenue")
+    if driver == "opex_growth" and b.other_opex < -0.005:
+        return (f"campaign spend in funnel.csv ({b.marketing_spend:,.2f}) and payroll from staff.csv "
+                f"({b.payroll:,.2f}) are more than the opex in actuals.csv ({b.opex:,.2f}) in {b.period}, so "
+                "other opex is negative and opex_growth would work backwards; expected opex that includes "
+                "the campaign spend and the payroll")
+    return None
+
+
 def _check_rates(baseline: Baseline, scenario: Scenario) -> None:
-    """Fixed changes must leave rates within 0..1 and funnel drivers need a funnel."""
+    """Fixed changes must leave rates within 0..1, funnel drivers need a funnel, and
+    other_revenue and opex_growth need a line that is not negative (:func:`_backwards`)."""
     problems = []
     for name in ("lead_to_win", "gross_margin"):
         change = scenario.change(name)
@@ -296,6 +317,10 @@ def _check_rates(baseline: Baseline, scenario: Scenario) -> None:
                                         f"the base period {baseline.period} has no leads in funnel.csv, "
                                         "so funnel drivers cannot move revenue; expected funnel rows for "
                                         "the base period (or a base_period that has them)"))
+    for name in ("other_revenue", "opex_growth"):
+        why = _backwards(baseline, name)
+        if why and (scenario.change(name) or name in scenario.uncertainty):
+            problems.append(Problem(SOURCE, None, f"scenarios.{scenario.name}.drivers.{name}", why))
     if problems:
         raise InputError(problems)
 
