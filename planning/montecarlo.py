@@ -45,6 +45,7 @@ from planning.scenarios.spec import _MAX_RELATIVE, _is_number
 
 __all__ = [
     "BLOCK",
+    "MAX_DRAWS",
     "MonteCarloResult",
     "simulate",
     "simulate_model",
@@ -55,6 +56,8 @@ __all__ = [
 #: Draws per seeded block (the unit of reproducibility; chunks are whole blocks).
 BLOCK = 65_536
 DEFAULT_CHUNK = 4 * BLOCK
+#: Every draw's pool is kept (8 bytes each, for exact percentiles): 50 million is 0.4 GiB.
+MAX_DRAWS = 50_000_000
 _DRIVER_INDEX = {name: j for j, name in enumerate(DRIVERS)}
 
 
@@ -299,6 +302,9 @@ def _blocks(draws: int) -> list[tuple[int, int]]:
 def _check_run(draws, seed, chunk_size) -> None:
     if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
         raise InputError.single("--draws", f"{draws!r} is not a number of draws; expected a whole number of 1 or more")
+    if draws > MAX_DRAWS:
+        raise InputError.single("--draws", f"{draws:,} draws are too many to keep every draw's pool in "
+                                f"memory; expected at most {MAX_DRAWS:,}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise InputError.single("--seed", f"{seed!r} is not a seed; expected a whole number of 0 or more")
     if chunk_size is not None and (not isinstance(chunk_size, int | np.integer) or chunk_size < 1):

@@ -244,7 +244,9 @@ def test_self_funding_probability_without_the_limit(sample):
 
 
 @pytest.mark.parametrize(("kwargs", "flag"), [({"draws": 0}, "--draws"), ({"seed": -1}, "--seed"),
-                                              ({"draws": 2.5}, "--draws")])
+                                              ({"draws": 2.5}, "--draws"),
+                                              ({"draws": 10**10}, "--draws")])   # was: hours, then out of memory
+@pytest.mark.timeout(60)
 def test_bad_run_settings_are_refused(tiny, kwargs, flag):
     with pytest.raises(InputError) as err:
         simulate(tiny, "2026Q1", **kwargs)
