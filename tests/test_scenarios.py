@@ -487,6 +487,16 @@ def test_pool_heatmap_shows_the_gate_cliff(sample):
     assert grid.attrs["current"] == (base.revenue_attainment, base.gop_attainment)
 
 
+def test_comparisons_heat_maps_and_tornados_take_one_name_and_refuse_empty_or_text_grids(tiny):
+    assert compare_scenarios(tiny, "2026Q1", "base").index.tolist() == ["base"]   # was: 'b', 'a', ...
+    assert sensitivity(tiny, "2026Q1", drivers="leads").index.tolist() == ["leads"]
+    with pytest.raises(InputError, match="no scenarios to compare"):
+        compare_scenarios(tiny, "2026Q1", [])                                      # was: KeyError
+    with pytest.raises(InputError, match="are not attainments") as err:
+        pool_heatmap(tiny, "2026Q1", gop_attainment=["1.0"])                       # was: ValueError
+    assert (err.value.problems[0].file, err.value.problems[0].column) == ("pool_heatmap", "gop_attainment")
+
+
 def test_sensitivity_is_a_tornado_sorted_by_swing(tiny):
     table = sensitivity(tiny, "2026Q1", change=0.1, output="gop")
     assert list(table["swing"]) == sorted(table["swing"], reverse=True)

@@ -44,13 +44,13 @@ def _sweep_task(model: ScenarioModel, plan: Plan, grid: pd.DataFrame, drivers: l
     return _evaluate(model, plan, changes)
 
 
-def _sweep_values(key: str, values: Any) -> list:
+def _sweep_values(key: str, values: Any, file: str = "sweep") -> list:
     """The values of one key as a list: one or more of them, not a string or a mapping."""
     listed = (None if isinstance(values, str | bytes | Mapping) or not isinstance(values, Iterable)
               else list(values))
     if not listed:
         what = "has no values" if listed == [] else f"{values!r} is not a list of values"
-        raise InputError.single("sweep", f"{what}; expected one or more values to sweep {key} over, "
+        raise InputError.single(file, f"{what}; expected one or more values for {key}, "
                                 "like [0.0, 0.1, 0.2]", column=str(key))
     return listed
 
@@ -143,6 +143,17 @@ def sweep(dataset: Dataset, period: str | Period, grid: Mapping[str, Sequence[An
     return result
 
 
+def _attainments(name: str, values: Any, default: np.ndarray) -> np.ndarray:
+    """A heat map axis: one or more attainments (numbers), or the default grid."""
+    if values is None:
+        return default
+    listed = _sweep_values(name, values, "pool_heatmap")
+    if not all(_is_number(v) for v in listed):
+        raise InputError.single("pool_heatmap", f"{listed!r} are not attainments; expected numbers like "
+                                "[0.9, 1.0, 1.1]", column=name)
+    return np.asarray(listed, dtype=float)
+
+
 def pool_heatmap(dataset: Dataset, period: str | Period, scenario: str | Scenario = "base",
                  plan: Plan | None = None, revenue_attainment: Sequence[float] | None = None,
                  gop_attainment: Sequence[float] | None = None) -> pd.DataFrame:
@@ -160,8 +171,8 @@ def pool_heatmap(dataset: Dataset, period: str | Period, scenario: str | Scenari
     pool is the plan's (with the scenario's overrides), so the cliff at each gate shows.
     """
     model = build_model(dataset, period, scenario, plan)
-    ra = np.asarray(revenue_attainment if revenue_attainment is not None else np.linspace(0.85, 1.15, 31), float)
-    ga = np.asarray(gop_attainment if gop_attainment is not None else np.linspace(0.7, 1.5, 41), float)
+    ra = _attainments("revenue_attainment", revenue_attainment, np.linspace(0.85, 1.15, 31))
+    ga = _attainments("gop_attainment", gop_attainment, np.linspace(0.7, 1.5, 41))
     rr, gg = np.meshgrid(ra, ga)
     revenue = np.round(rr * model.revenue_target * 100) / 100
     gop = np.round(gg * model.gop_target * 100) / 100
@@ -201,7 +212,7 @@ def sensitivity(dataset: Dataset, period: str | Period, scenario: str | Scenario
     if not _is_number(change) or not 0 < change <= 1:
         raise InputError.single("--change", f"{change!r} is out of range; expected a fraction above 0 and at most 1")
     model = build_model(dataset, period, scenario, plan)
-    names = list(drivers) if drivers is not None else list(DRIVERS)
+    names = ([drivers] if isinstance(drivers, str) else list(drivers)) if drivers is not None else list(DRIVERS)
     _require_drivers(names, "--drivers")
     names = [n for n in names if (model.baseline.has_funnel or n not in FUNNEL_DRIVERS)
              and not _backwards(model.baseline, n)]

@@ -453,7 +453,11 @@ def compare_scenarios(dataset: Dataset, period: str | Period, names: Iterable[st
     gates_passed, pool, cost (what is paid out: the pool less any unallocated part),
     cost_share_of_gop (cost / GOP), gop_after_bonus, base_period.
     """
-    names = list(names) if names is not None else scenario_set(dataset).names
+    names = ([names] if isinstance(names, str | Scenario) else list(names)) if names is not None \
+        else scenario_set(dataset).names
+    if not names:
+        raise InputError.single("scenario name", "no scenarios to compare; expected one or more names, "
+                                f"like {', '.join(scenario_set(dataset).names)}")
     rows = []
     for name in names:
         model = build_model(dataset, period, name, plan)
