@@ -509,6 +509,15 @@ def test_sensitivity_is_a_tornado_sorted_by_swing(tiny):
     assert pool.loc["leads", ["low", "high"]].tolist() == [0.0, 14_000.0]
 
 
+def test_sensitivity_reports_the_changes_it_computed_at_within_the_drivers_range(tiny):
+    # a 60% margin moved by 100% of itself: the high end is a 100% margin (+40 points), not
+    # +60 points (a 120% margin) that the projection clipped without the table saying so
+    table = sensitivity(tiny, "2026Q1", BASE.with_drivers(leads=9.95), change=1.0, output="gop")
+    assert table.loc["gross_margin", ["low_change", "high_change"]].tolist() == pytest.approx([-0.6, 0.4])
+    assert table.loc["gross_margin", "high"] == 1_000_000 + 250 * 10.95 * 0.04 * 30_000 - 300_000 - 390_000
+    assert table.loc["leads", ["low_change", "high_change"]].tolist() == pytest.approx([8.95, 10.0])
+
+
 def test_sensitivity_refuses_unknown_outputs(tiny):
     with pytest.raises(InputError, match="unknown output"):
         sensitivity(tiny, "2026Q1", output="happiness")

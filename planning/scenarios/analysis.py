@@ -27,6 +27,7 @@ from planning.scenarios.model import (
     build_model,
 )
 from planning.scenarios.spec import (
+    _MAX_RELATIVE,
     DRIVERS,
     FUNNEL_DRIVERS,
     Scenario,
@@ -220,8 +221,12 @@ def sensitivity(dataset: Dataset, period: str | Period, scenario: str | Scenario
     steps = {n: change * (model.baseline.value(n) if DRIVERS[n].kind == "points" else 1.0) for n in names}
     columns = {n: np.full(2 * len(names) + 1, base_changes[n]) for n in DRIVERS}
     for i, n in enumerate(names):
-        columns[n][2 * i] -= steps[n]
-        columns[n][2 * i + 1] += steps[n]
+        # Each end stays in the driver's range (a rate within 0..1, a change within -100%..+1000%),
+        # so low_change and high_change are the changes the output was computed at.
+        low, high = ((-model.baseline.value(n), 1.0 - model.baseline.value(n)) if DRIVERS[n].kind == "points"
+                     else (-1.0, _MAX_RELATIVE))
+        columns[n][2 * i] = max(low, base_changes[n] - steps[n])
+        columns[n][2 * i + 1] = min(high, base_changes[n] + steps[n])
     values = _evaluate(model, model.plan, columns)[output].to_numpy(dtype=float)
     table = pd.DataFrame({
         "low_change": [columns[n][2 * i] for i, n in enumerate(names)],
