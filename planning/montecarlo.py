@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -205,6 +206,8 @@ class MonteCarloResult:
         still makes its GOP target after the bonus).
     expected_pool, expected_cost : float
         Mean pool; mean amount paid out (the pool less what nobody can take).
+    expected_revenue, expected_gop, expected_gop_after_bonus : float
+        Means (GOP after the bonus: GOP less what is paid out), each from exact cent sums.
     pool_p10, pool_p50, pool_p90 : float
         Percentiles of the pool (linear interpolation, rounded to cents).
     expected_payout : Series
@@ -229,6 +232,7 @@ class MonteCarloResult:
     expected_cost: float
     expected_revenue: float
     expected_gop: float
+    expected_gop_after_bonus: float
     pool_p10: float
     pool_p50: float
     pool_p90: float
@@ -242,10 +246,6 @@ class MonteCarloResult:
     @property
     def expected_payout_by_department(self) -> pd.Series:
         return self.people.groupby("department")["expected_payout"].sum().round(2)
-
-    @property
-    def expected_gop_after_bonus(self) -> float:
-        return round_cents(self.expected_gop - self.expected_cost)
 
     def to_dict(self) -> dict:
         """The ``simulate --json`` object."""
@@ -269,6 +269,11 @@ class MonteCarloResult:
         }
 
 
+def _mean(total_cents, draws: int) -> float:
+    """A mean of whole-cent amounts from their exact integer sum, rounded to cents half up."""
+    return round_cents(Decimal(int(total_cents)) / draws / 100)
+
+
 def _combine(model: ScenarioModel, stats: list[_BlockStats], seed: int) -> MonteCarloResult:
     draws = sum(s.draws for s in stats)
     counts = np.sum([s.counts for s in stats], axis=0)
@@ -284,8 +289,10 @@ def _combine(model: ScenarioModel, stats: list[_BlockStats], seed: int) -> Monte
         currency=model.currency, draws=draws, seed=seed,
         p_revenue_gate=float(p[0]), p_gop_gate=float(p[1]), p_gates_passed=float(p[2]),
         p_pays=float(p[3]), p_self_funding=float(p[4]),
-        expected_pool=round_cents(cents[0] / draws / 100), expected_cost=round_cents(cents[1] / draws / 100),
-        expected_revenue=round_cents(cents[2] / draws / 100), expected_gop=round_cents(cents[3] / draws / 100),
+        expected_pool=_mean(cents[0], draws), expected_cost=_mean(cents[1], draws),
+        expected_revenue=_mean(cents[2], draws), expected_gop=_mean(cents[3], draws),
+        # From the exact sums, not the difference of two rounded means (a cent off at times).
+        expected_gop_after_bonus=_mean(cents[3] - cents[1], draws),
         pool_p10=round_cents(p10), pool_p50=round_cents(p50), pool_p90=round_cents(p90),
         people=people.reset_index(drop=True), pools=pools,
     )

@@ -93,6 +93,19 @@ def test_every_draw_matches_compute_bonus_and_expected_payouts_match_the_loop(ti
     assert sim.expected_payout_by_department.sum() == pytest.approx(sim.expected_cost, abs=0.01)
 
 
+@pytest.mark.parametrize(("draws", "seed"), [(3, 1), (7, 8), (8, 15)])
+def test_expected_gop_after_bonus_is_the_mean_of_each_draws_gop_after_bonus(tiny, draws, seed):
+    # was round(E[GOP]) - round(E[cost]): 217,515.47 where the draws' mean is 217,515.48
+    scenario = uncertain(leads=("norm", {"scale": 0.3}))
+    sim = simulate(tiny, "2026Q1", scenario, draws=draws, seed=seed)
+    model = build_model(tiny, "2026Q1", scenario)
+    changes = _changes(model, seed, 0, draws)
+    loop = [_run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(draws)]
+    after_cents = sum(round(r.gop * 100) - round(r.allocated * 100) for r in loop)
+    assert sim.expected_gop_after_bonus == round_cents(Decimal(after_cents) / draws / 100)
+    assert sim.to_dict()["expected_gop_after_bonus"] == sim.expected_gop_after_bonus
+
+
 def test_an_uncertain_pay_rise_scales_caps_per_draw(tiny_dir):
     write_dataset(tiny_dir, {"plan.yaml": """\
         gates: {}
