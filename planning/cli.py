@@ -179,6 +179,22 @@ def cmd_statements(args) -> int:
     return 0
 
 
+def _emit(args, text: str) -> None:
+    """``scenario`` and ``simulate``: ``text`` to stdout, or with ``--output`` written atomically
+    to that file instead (a path that cannot be written is bad input; nothing is written)."""
+    from planning.export import CannotWrite, write_atomic
+
+    if not args.output:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(args.output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except CannotWrite as exc:
+        raise InputError.single("--output", f"{exc.path} cannot be written ({exc.strerror}); "
+                                "expected a file in a folder you can write to") from None
+    print(f"wrote {args.output}", file=sys.stderr)
+
+
 def cmd_scenario(args) -> int:
     from planning.bonus import explain_pool
     from planning.money import format_money
@@ -187,7 +203,7 @@ def cmd_scenario(args) -> int:
     dataset, plan = _load(args)
     result = run_scenario(dataset, args.period, args.name, plan)
     if args.json:
-        _print_json(result.to_dict(), args.output)
+        _emit(args, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return 0
     cur = result.currency
     scenario = scenario_set(dataset).get(args.name)
@@ -212,7 +228,7 @@ def cmd_scenario(args) -> int:
         lines += [f"    {dept:<16}{format_money(row.payout, cur, 2):>18}  ({int(row.eligible)} eligible)"
                   for dept, row in by_department.iterrows()]
     lines.append(f"  GOP after the bonus: {format_money(result.gop_after_bonus, cur, 2)}")
-    sys.stdout.write("\n".join(lines) + "\n")
+    _emit(args, "\n".join(lines) + "\n")
     return 0
 
 
@@ -224,7 +240,7 @@ def cmd_simulate(args) -> int:
     result = simulate(dataset, args.period, args.scenario, draws=args.draws, seed=args.seed,
                       plan=plan, progress=args.progress)
     if args.json:
-        _print_json(result.to_dict(), args.output)
+        _emit(args, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return 0
     m = lambda x: format_money(x, result.currency, 2)  # noqa: E731
     lines = [
@@ -246,7 +262,7 @@ def cmd_simulate(args) -> int:
         "  Expected payout by department:",
     ]
     lines += [f"    {dept:<16}{m(value):>20}" for dept, value in result.expected_payout_by_department.items()]
-    sys.stdout.write("\n".join(lines) + "\n")
+    _emit(args, "\n".join(lines) + "\n")
     return 0
 
 
@@ -311,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default="base", help="the scenario's name in scenarios.yaml (default: base)")
     p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
     p.add_argument("--json", action="store_true", help="print one JSON object (the keys of bonus --json)")
-    p.add_argument("--output", help="with --json: write to this file instead of stdout")
+    p.add_argument("--output", help="write to this file instead of stdout (only on success)")
     p.set_defaults(func=cmd_scenario)
 
     p = sub.add_parser("simulate", help="Monte Carlo: how likely the bonus pays and how big it is")
@@ -322,7 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same numbers (default 0)")
     p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--output", help="with --json: write to this file instead of stdout")
+    p.add_argument("--output", help="write to this file instead of stdout (only on success)")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
     p.set_defaults(func=cmd_simulate)
 

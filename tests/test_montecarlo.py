@@ -324,6 +324,19 @@ def test_cli_simulate_summary_and_bad_draws(capsys):
     assert capsys.readouterr().err.startswith("error: --draws: 0 is not a number of draws")
 
 
+@pytest.mark.parametrize("command", [["scenario", "--name", "stretch"], ["simulate", "--draws", "200"]])
+def test_cli_output_file_for_scenario_and_simulate(command, tmp_path, capsys):
+    args = [*command, "--data", "data", "--period", "2027Q1"]
+    # text without --json goes to the file too (it went to stdout and no file was written)
+    assert main([*args, "--output", str(tmp_path / "out.txt")]) == 0
+    assert capsys.readouterr().out == "" and "2027Q1" in (tmp_path / "out.txt").read_text()
+    # a path that cannot be written is one line and exit 2 (was: a CannotWrite traceback)
+    (tmp_path / "file").write_text("")
+    assert main([*args, "--json", "--output", str(tmp_path / "file" / "out.json")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --output: ") and len(err.strip().splitlines()) == 1
+
+
 def test_monte_carlo_chart_is_the_pool_histogram(sample):
     from planning.charts import monte_carlo_chart
 
