@@ -309,6 +309,13 @@ BAD = [
     ("{base: {drivers: {leads: -1.5}}}", "scenarios.base.drivers.leads", "above -1"),
     ("{base: {drivers: {gross_margin: 2}}}", "scenarios.base.drivers.gross_margin", "points from -1 to 1"),
     ("{base: {drivers: {leads: lots}}}", "scenarios.base.drivers.leads", "not a number"),
+    # YAML 1.1 reads 2e-1 and 5e-3 (no dot) as text: say how to write them
+    ("{base: {drivers: {leads: 2e-1}}}", "scenarios.base.drivers.leads",
+     "'2e-1' is not a number (YAML reads 2e-1 as text, not a number: write 0.2)"),
+    ("{base: {uncertainty: {leads: {dist: norm, scale: 5e-3}}}}", "scenarios.base.uncertainty.leads.scale",
+     "write 0.005"),
+    ("{stretch: {targets: {2027Q1: {gop_target: 4.66e5}}}}", "scenarios.stretch.targets.2027Q1.gop_target",
+     "write 466000"),
     ("{base: {uncertainty: {leads: {dist: normal, scale: 1}}}}", "scenarios.base.uncertainty.leads.dist",
      "unknown distribution 'normal'"),
     ("{base: {uncertainty: {leads: {dist: norm, scale: -1}}}}", "scenarios.base.uncertainty.leads",

@@ -223,12 +223,26 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
+def _text_number_hint(value: Any) -> str:
+    """For a number YAML read as text (``5e-3``: YAML 1.1 wants a dot), how to write it."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return ""
+        if math.isfinite(number):
+            return (f" (YAML reads {value} as text, not a number: write "
+                    f"{np.format_float_positional(number, trim='-')})")
+    return ""
+
+
 def _driver_change(value: Any, driver: Driver, path: str, problems: list[Problem]) -> float | None:
     """A fixed change, checked for its unit; None (with a problem) when it is not usable."""
     if not _is_number(value):
         expect = ("a relative change like 0.2 for +20%" if driver.kind == "relative"
                   else "a change in points like -0.02 for two points lower")
-        problems.append(Problem(SOURCE, None, path, f"{value!r} is not a number; expected {expect}"))
+        problems.append(Problem(SOURCE, None, path, f"{value!r} is not a number{_text_number_hint(value)}; "
+                                f"expected {expect}"))
         return None
     value = float(value)
     if driver.kind == "relative" and not -1 < value <= _MAX_RELATIVE:
