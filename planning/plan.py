@@ -10,11 +10,13 @@ otherwise silently change what people are paid.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from planning.errors import InputError, Problem
@@ -136,6 +138,23 @@ def read_yaml(path: Path, label: str | None = None) -> Any:
         raise InputError([Problem(label, row, None, f"YAML syntax error{where}: {problem}")]) from None
 
 
+def text_number_hint(value: Any) -> str:
+    """For a number YAML read as text, how to write it (YAML 1.1 wants ``1.0e-3``, not ``1e-3``).
+
+    >>> text_number_hint("3e-1")
+    ' (YAML reads 3e-1 as text, not a number: write 0.3)'
+    """
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return ""
+        if math.isfinite(number):
+            return (f" (YAML reads {value} as text, not a number: write "
+                    f"{np.format_float_positional(number, trim='-')})")
+    return ""
+
+
 class _Reader:
     """Collects problems while pulling typed values out of a nested mapping."""
 
@@ -164,7 +183,7 @@ class _Reader:
             return default
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(path, f"{value!r} is not a number; expected {expect}")
+            self.problem(path, f"{value!r} is not a number{text_number_hint(value)}; expected {expect}")
             return default
         try:
             value = float(value)

@@ -110,3 +110,9 @@ def test_a_huge_integer_is_one_line():
                      "or null for no cap"]
     assert problems({"pool": {"method": "payout_curve", "target_pool": 1, "curve": [[10**400, 1]]}})[0].startswith(
         "plan.yaml, key pool.curve[0]:")
+
+
+def test_a_number_yaml_reads_as_text_gets_a_hint():
+    lines = problems({"pool": {"rate": "3e-1"}})
+    assert lines == ["plan.yaml, key pool.rate: '3e-1' is not a number (YAML reads 3e-1 as text, not a "
+                     "number: write 0.3); expected a share from 0 to 1, like 0.30"]

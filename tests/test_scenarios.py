@@ -608,3 +608,10 @@ def test_scenario_charts_draw_the_tables(sample):
     assert len(lines) == 2 and lines[1].get_ydata().tolist() == swept["pool"][swept["gates.gop"] == 1.0].tolist()
     grid = pool_heatmap(sample, "2026Q3")
     assert charts.pool_heatmap_chart(grid, "AUD").axes[0].get_title().startswith("Where the bonus pays")
+
+
+def test_a_huge_integer_driver_is_one_problem_not_a_traceback(sample_copy):
+    (sample_copy / "scenarios.yaml").write_text("scenarios:\n  base:\n    drivers: {leads: 1" + "0" * 400 + "}\n")
+    with pytest.raises(InputError) as exc:
+        load_dataset(sample_copy)
+    assert [p.column for p in exc.value.problems] == ["scenarios.base.drivers.leads"]

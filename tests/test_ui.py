@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -895,8 +896,12 @@ def test_make_app_serves_the_cockpit_on_the_data_given(bare_dataset, tmp_path):
         pytest.skip("make is not installed")
     root = Path(__file__).resolve().parents[1]
     out = tmp_path / "out"
-    dry = subprocess.run(["make", "-n", "app", f"DATA={bare_dataset}", f"OUT={out}", "PORT=9"],
-                         cwd=root, capture_output=True, text=True, check=True).stdout
+    # Under `make test` this runs inside another make: drop its flags so the dry run prints
+    # only the recipe's commands (no "make[1]: Entering directory" lines).
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    dry = subprocess.run(["make", "--no-print-directory", "-n", "app", f"DATA={bare_dataset}",
+                          f"OUT={out}", "PORT=9"],
+                         cwd=root, capture_output=True, text=True, check=True, env=env).stdout
     commands = [c for c in dry.replace("\\\n", " ").splitlines() if c.strip()]
     prepare = [c for c in commands if "papermill" in c]
     serve = [c for c in commands if "voila" in c]

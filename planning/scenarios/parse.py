@@ -14,6 +14,7 @@ import scipy.stats
 
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
+from planning.plan import text_number_hint
 from planning.scenarios.spec import (
     DRIVERS,
     SOURCE,
@@ -25,7 +26,6 @@ from planning.scenarios.spec import (
     _driver_change,
     _is_number,
     _roles_without_points,
-    _text_number_hint,
     _unknown_driver,
 )
 
@@ -57,7 +57,7 @@ def _distribution(value: Any, driver: str, path: str, problems: list[Problem]) -
             continue
         if not _is_number(number):
             problems.append(Problem(SOURCE, None, f"{path}.{key}", f"{number!r} is not a number"
-                                    f"{_text_number_hint(number)}; expected a number for {name}'s parameter {key}"))
+                                    f"{text_number_hint(number)}; expected a number for {name}'s parameter {key}"))
             return None
         params[str(key)] = float(number)
     accepted = ([s.strip() for s in candidate.shapes.split(",")] if candidate.shapes else [])
@@ -126,7 +126,7 @@ def _targets(value: Any, dataset: Dataset, path: str, problems: list[Problem]) -
                                         "revenue_target or gop_target"))
             elif not _is_number(amount) or amount <= 0:
                 problems.append(Problem(SOURCE, None, f"{where}.{key}", f"{amount!r} is not an amount "
-                                        f"above 0{_text_number_hint(amount)}; expected a target above 0"))
+                                        f"above 0{text_number_hint(amount)}; expected a target above 0"))
             else:
                 targets[key] = round(float(amount), 2)
         out[label] = targets
@@ -207,7 +207,7 @@ def _parse_one(name: str, body: Any, dataset: Dataset, problems: list[Problem]) 
                                             "is always 1; expected another driver"))
                 elif not _is_number(rho) or not -1 <= rho <= 1:
                     problems.append(Problem(SOURCE, None, where, f"{rho!r} is not a correlation"
-                                            f"{_text_number_hint(rho)}; expected a number from -1 to 1"))
+                                            f"{text_number_hint(rho)}; expected a number from -1 to 1"))
                 else:
                     pair = tuple(sorted((a, b)))
                     if pair in own["correlation"] and own["correlation"][pair] != float(rho):

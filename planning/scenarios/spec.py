@@ -22,7 +22,7 @@ from scipy import special
 
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
-from planning.plan import Plan, with_overrides
+from planning.plan import Plan, text_number_hint, with_overrides
 
 SOURCE = "scenarios.yaml"
 
@@ -220,20 +220,12 @@ def _require_drivers(names: Iterable[str], file: str) -> None:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _text_number_hint(value: Any) -> str:
-    """For a number YAML read as text (``5e-3``: YAML 1.1 wants a dot), how to write it."""
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return ""
-        if math.isfinite(number):
-            return (f" (YAML reads {value} as text, not a number: write "
-                    f"{np.format_float_positional(number, trim='-')})")
-    return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer with hundreds of digits
+        return False
 
 
 def _driver_change(value: Any, driver: Driver, path: str, problems: list[Problem]) -> float | None:
@@ -241,7 +233,7 @@ def _driver_change(value: Any, driver: Driver, path: str, problems: list[Problem
     if not _is_number(value):
         expect = ("a relative change like 0.2 for +20%" if driver.kind == "relative"
                   else "a change in points like -0.02 for two points lower")
-        problems.append(Problem(SOURCE, None, path, f"{value!r} is not a number{_text_number_hint(value)}; "
+        problems.append(Problem(SOURCE, None, path, f"{value!r} is not a number{text_number_hint(value)}; "
                                 f"expected {expect}"))
         return None
     value = float(value)
