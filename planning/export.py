@@ -12,8 +12,8 @@ import pandas as pd
 
 from planning.bonus import BonusResult, explain_pool, sharing_rule_text
 
-__all__ = ["CannotWrite", "write_atomic", "write_all_atomic", "write_json", "write_bonus_xlsx",
-           "bonus_summary_frame"]
+__all__ = ["CannotWrite", "write_atomic", "write_all_atomic", "fsync_folder", "write_json",
+           "write_bonus_xlsx", "bonus_summary_frame"]
 
 
 class CannotWrite(OSError):
@@ -66,7 +66,23 @@ def write_all_atomic(files: list[tuple[Path | str, Callable[[Path], None]]], mod
         for tmp in temps:
             tmp.unlink(missing_ok=True)
         raise
+    for folder in {path.parent for path in paths}:
+        fsync_folder(folder)  # make the renames themselves durable
     return paths
+
+
+def fsync_folder(path: Path) -> None:
+    """Flush a folder's entries (renames into it) to disk; a no-op where that is unsupported."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def write_json(path: Path | str, data: object) -> Path:

@@ -559,19 +559,7 @@ def html_problems(page: str) -> list[str]:
 
 def publish_html(path: Path, page: str, mode: int = 0o644) -> Path:
     """Write ``page`` to ``path`` atomically: temp file beside it, fsync, rename, fsync folder."""
-    path = Path(path)
-    write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"), mode)
-    try:
-        fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return path
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-    return path
+    return write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"), mode)
 
 
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)

@@ -30,6 +30,7 @@ import jinja2
 from planning.bonus import BonusResult, bonus_for_period, explain_pool, sharing_rule_text
 from planning.dataset import Dataset, load_dataset
 from planning.errors import InputError, Problem
+from planning.export import fsync_folder
 from planning.financials import period_result
 from planning.money import format_money
 from planning.plan import Plan, load_plan
@@ -246,18 +247,6 @@ def write_statements(data: Path | str, period: str, out: Path | str = "reports/s
         raise
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)
-    _fsync_folder(root)
+    fsync_folder(root)
     return [folder / name for name in names]
 
-
-def _fsync_folder(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
