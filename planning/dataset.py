@@ -10,7 +10,9 @@
 
 In a folder, CSV files win over a workbook's sheet of the same name; a workbook passed by
 its path wins over CSV files beside it (a missing sheet falls back to the CSV). Every problem of every file is
-collected before one :class:`~planning.errors.InputError` is raised.
+collected before one :class:`~planning.errors.InputError` is raised; the few checks of
+``scenarios.yaml`` that need the rest of the dataset (a base period's actuals, plan overrides)
+run once the other files are valid.
 """
 
 from __future__ import annotations
@@ -271,6 +273,8 @@ def load_dataset(path: Path | str) -> Dataset:
     if plan is not None and staff is not None and plan.distribution.method == "points":
         _check_points(plan, staff, problems)
     if problems:
+        if scenarios_data is not None:
+            problems.extend(_scenario_problems(scenarios_data))
         raise InputError(problems)
 
     typed = {name: None if frame is None else _finalise(name, frame) for name, frame in typed.items()}
@@ -286,6 +290,21 @@ def load_dataset(path: Path | str) -> Dataset:
 
         object.__setattr__(dataset, "scenarios", parse_scenarios(scenarios_data, dataset, "scenarios.yaml"))
     return dataset
+
+
+def _scenario_problems(data: Any) -> list[Problem]:
+    """scenarios.yaml's own problems, found without a valid dataset (see ``parse_scenarios``).
+
+    Reported with the other files' problems so one run shows them all; the checks that need
+    the dataset (a base period's actuals, plan overrides) run once the other files are valid.
+    """
+    from planning.scenarios import parse_scenarios  # scenarios build on the dataset
+
+    try:
+        parse_scenarios(data, None, "scenarios.yaml")
+    except InputError as exc:
+        return list(exc.problems)
+    return []
 
 
 def _check_table(name, raw, columns, problems, fy_month) -> pd.DataFrame:

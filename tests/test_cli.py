@@ -150,3 +150,16 @@ def test_planning_entry_point_exists():
         pytest.skip("console script not installed in this environment")
     out = subprocess.run([str(exe), "validate", "--data", str(ROOT / "data")], capture_output=True, text=True)
     assert out.returncode == 0
+
+
+def test_a_bad_staff_csv_and_a_bad_scenarios_yaml_are_reported_in_one_run(tmp_path):
+    folder = write_dataset(tmp_path / "d", {
+        "staff.csv": "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
+                     "A1,Ann,Sales,M,12k,1,2020-01-01,,true\n",
+        "scenarios.yaml": "scenarios: {base: {drivers: {leeds: 0.2}}}\n"})
+    result = run("validate", "--data", folder)
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("error: staff.csv, row 2, column annual_salary: '12k' is not a number")
+    assert lines[1].startswith("error: scenarios.yaml, key scenarios.base.drivers.leeds: unknown driver 'leeds'")

@@ -280,3 +280,37 @@ def test_a_company_named_by_a_number(tmp_path):
     # `name: 1984` is an integer to YAML; it used to be refused as "missing or empty".
     ds = load_dataset(write_dataset(tmp_path / "n", {"company.yaml": "name: 1984\ncurrency: EUR\n"}))
     assert ds.company.name == "1984"
+
+
+def test_scenarios_yaml_problems_come_in_the_same_error_as_the_other_files(tmp_path):
+    # scenarios.yaml used to be read only once every other file was valid, so a bad staff.csv
+    # hid its problems until the next run.
+    lines = problems_of(tmp_path, {
+        "staff.csv": STAFF_HEADER + "A1,Ann,Sales,M,12k,1,2020-01-01,,true\n",
+        "scenarios.yaml": "scenarios: {base: {drivers: {leeds: 0.2}}}\n",
+    })
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("staff.csv, row 2, column annual_salary: '12k' is not a number")
+    assert lines[1].startswith("scenarios.yaml, key scenarios.base.drivers.leeds: unknown driver 'leeds'")
+
+
+def test_what_scenarios_yaml_can_say_without_valid_tables_is_said_at_once(tmp_path):
+    lines = problems_of(tmp_path, {
+        "staff.csv": STAFF_HEADER + "A1,Ann,Sales,M,12k,1,2020-01-01,,true\n",
+        "scenarios.yaml": """\
+            extra: 1
+            scenarios:
+              base: {uncertainty: {leads: {dist: nrom, scale: 0.1}, average_deal: {dist: norm, scale: -1}}}
+              a: {inherits: b, base_period: 2026Q9}
+              b: {inherits: a, base_period: 2020Q1, targets: {2026Q5: {gop_target: 1}}}
+              c: {uncertainty: {leads: {dist: norm, scale: 0.1}}, correlation: {leads: {opex_growth: 0.5}}}
+            """,
+    })
+    scenario_keys = [line.split(": ", 1)[0].removeprefix("scenarios.yaml, key ") for line in lines[1:]]
+    assert lines[0].startswith("staff.csv, row 2, column annual_salary")
+    assert sorted(scenario_keys) == sorted([
+        "extra", "scenarios.base.uncertainty.leads.dist", "scenarios.base.uncertainty.average_deal",
+        "scenarios.a.base_period", "scenarios.b.targets.2026Q5", "scenarios.a.inherits",
+        "scenarios.c.correlation.leads.opex_growth"]), lines
+    # Whether a quarter has actuals needs valid tables: that check waits for them (2020Q1).
+    assert not any("no actuals" in line for line in lines)

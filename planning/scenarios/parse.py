@@ -14,6 +14,7 @@ import scipy.stats
 
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
+from planning.periods import parse_period
 from planning.plan import text_number_hint
 from planning.scenarios.spec import (
     DRIVERS,
@@ -102,7 +103,16 @@ def _flatten_plan(value: Any, path: str, problems: list[Problem]) -> dict[str, A
     return out
 
 
-def _targets(value: Any, dataset: Dataset, path: str, problems: list[Problem]) -> dict[str, dict[str, float]]:
+def _period_label(text: Any, dataset: Dataset | None) -> str:
+    """A quarter's label in the dataset's fiscal calendar; ValueError if it is not a quarter.
+
+    Without a dataset only the label is checked (whether ``2026Q5`` is a quarter does not
+    depend on the fiscal year's first month).
+    """
+    return str(dataset.period(str(text)) if dataset is not None else parse_period(str(text)))
+
+
+def _targets(value: Any, dataset: Dataset | None, path: str, problems: list[Problem]) -> dict[str, dict[str, float]]:
     if not isinstance(value, Mapping):
         problems.append(Problem(SOURCE, None, path, f"{value!r} is not a mapping; expected targets "
                                 "per quarter like {2027Q1: {revenue_target: 4440000, gop_target: 466000}}"))
@@ -111,7 +121,7 @@ def _targets(value: Any, dataset: Dataset, path: str, problems: list[Problem]) -
     for period, item in value.items():
         where = f"{path}.{period}"
         try:
-            label = str(dataset.period(str(period)))
+            label = _period_label(period, dataset)
         except ValueError as exc:
             problems.append(Problem(SOURCE, None, where, str(exc)))
             continue
@@ -133,7 +143,7 @@ def _targets(value: Any, dataset: Dataset, path: str, problems: list[Problem]) -
     return out
 
 
-def _parse_one(name: str, body: Any, dataset: Dataset, problems: list[Problem]) -> dict:
+def _parse_one(name: str, body: Any, dataset: Dataset | None, problems: list[Problem]) -> dict:
     """One scenario's own keys, checked, before inheritance."""
     path = f"scenarios.{name}"
     if body is None:
@@ -148,8 +158,8 @@ def _parse_one(name: str, body: Any, dataset: Dataset, problems: list[Problem]) 
         own["inherits"] = None if body["inherits"] is None else str(body["inherits"])
     if body.get("base_period") is not None:
         try:
-            label = str(dataset.period(str(body["base_period"])))
-            if label not in set(dataset.actuals["period"]):
+            label = _period_label(body["base_period"], dataset)
+            if dataset is not None and label not in set(dataset.actuals["period"]):
                 problems.append(Problem(SOURCE, None, f"{path}.base_period", f"{label} has no actuals; "
                                         "expected a quarter in actuals.csv"))
             own["base_period"] = label
@@ -220,7 +230,7 @@ def _parse_one(name: str, body: Any, dataset: Dataset, problems: list[Problem]) 
     return own
 
 
-def parse_scenarios(data: Any, dataset: Dataset, source: str = SOURCE) -> ScenarioSet:
+def parse_scenarios(data: Any, dataset: Dataset | None, source: str = SOURCE) -> ScenarioSet:
     """Build the :class:`ScenarioSet` of a parsed ``scenarios.yaml``, or raise InputError.
 
     Every problem is reported with the file, the key path as ``column`` (e.g.
@@ -228,6 +238,12 @@ def parse_scenarios(data: Any, dataset: Dataset, source: str = SOURCE) -> Scenar
     ``base`` inherit from ``base`` unless they name another in ``inherits``; a child's
     drivers, distributions, correlations, plan overrides and targets replace its parent's
     key by key (``uncertainty: {leads: null}`` removes an inherited distribution).
+
+    With ``dataset=None`` only the file's own problems are looked for: keys, drivers and their
+    ranges, distributions (built with scipy), correlations, inheritance and the form of quarter
+    labels. What needs the dataset (a base period's actuals, plan overrides against plan.yaml
+    and the staff's roles) is left out, so :func:`~planning.dataset.load_dataset` can report
+    those problems together with the other files' before it has a valid dataset.
     """
     problems: list[Problem] = []
     if data is None:
@@ -297,7 +313,7 @@ def parse_scenarios(data: Any, dataset: Dataset, source: str = SOURCE) -> Scenar
                 _cholesky(scenario)
             except InputError as exc:
                 problems.extend(exc.problems)
-        if scenario.plan_overrides and dataset.plan is not None:
+        if scenario.plan_overrides and dataset is not None and dataset.plan is not None:
             try:
                 missing = _roles_without_points(_apply_plan(dataset.plan, scenario), dataset.staff)
             except InputError as exc:
