@@ -25,7 +25,6 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 from tqdm import tqdm
 
 from planning.bonus import SharingRule, cap_cents, pool_arrays, staff_in_period
@@ -432,6 +431,8 @@ def rate_for_expected_cost(dataset: Dataset, period: str | Period, cost: float,
         return GoalSeekResult("expected_cost", key, False, None, None, None, None,
                               f"expected cost ranges from {lo_cost:,.2f} to {hi_cost:,.2f} over "
                               f"{key} from 0 to {high:g}; {cost:,.2f} cannot be reached")
+    from scipy import optimize  # scipy loads on first use, not with `import planning`
+
     x = optimize.brentq(lambda v: expected(v) - cost, 0.0, high, xtol=1e-10)
     achieved = expected(x)
     return GoalSeekResult("expected_cost", key, True, float(x), float(x),

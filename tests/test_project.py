@@ -1,12 +1,15 @@
 """Machine-checked project rules: import boundaries, one source of dependencies."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-EDGE_MODULES = {"ui", "reports", "report_sections", "provenance", "cli", "__main__", "export", "statements"}
+EDGE_MODULES = {"ui", "reports", "report_sections", "publishing", "provenance", "cli", "__main__", "export",
+                "statements"}
 FORBIDDEN = ("ipywidgets", "papermill", "nbconvert", "nbclient", "IPython", "voila")
 
 
@@ -69,3 +72,15 @@ def test_environment_yml_installs_the_project_and_nothing_else():
 def test_readme_gives_the_two_commands():
     text = (ROOT / "README.md").read_text()
     assert "make demo" in text and "make test" in text
+
+
+def test_import_planning_does_not_load_scipy():
+    """scipy takes most of a second to import; only scenarios, Monte Carlo and goal seek need it.
+
+    Every CLI command imports ``planning``; ``pnl`` or ``validate`` on a dataset without
+    scenarios.yaml must not pay for scipy.
+    """
+    code = ("import sys, planning; from planning import simulate, lift_needed, parse_scenarios; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "[]"

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import optimize
 
 from planning.dataset import Dataset
 from planning.errors import InputError
@@ -68,6 +67,8 @@ def _bracket(driver: str, baseline: Baseline) -> tuple[float, float]:
 
 def _threshold(pays, lo: float, hi: float, xtol: float = 1e-9) -> float:
     """Where the monotone yes/no ``pays`` switches between lo and hi, on its paying side."""
+    from scipy import optimize  # scipy loads on first use, not with `import planning`
+
     paying_end = lo if pays(lo) else hi
     root = float(optimize.bisect(lambda x: 1.0 if pays(x) else -1.0, lo, hi, xtol=xtol, maxiter=200))
     step = xtol

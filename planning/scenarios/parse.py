@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-import scipy.stats
 
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
@@ -37,6 +36,8 @@ _PLAN_SECTIONS = ("gates", "pool", "distribution")
 
 def _distribution(value: Any, driver: str, path: str, problems: list[Problem]) -> DriverDistribution | None:
     """Parse ``{dist: name, **params}`` and prove scipy accepts it by building it."""
+    import scipy.stats  # scipy loads on first use, not with `import planning`
+
     if not isinstance(value, Mapping) or "dist" not in value:
         problems.append(Problem(SOURCE, None, path, f"{value!r} is not a distribution; expected a "
                                 "mapping like {dist: norm, loc: 0, scale: 0.1}"))

@@ -17,8 +17,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.stats
-from scipy import special
 
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
@@ -83,6 +81,8 @@ class DriverDistribution:
         z = np.asarray(z, dtype=float)
         if self.dist == "norm":
             return self.params.get("loc", 0.0) + self.params.get("scale", 1.0) * z
+        from scipy import special  # scipy loads on first use, not with `import planning`
+
         frozen = self.frozen()
         out = np.empty_like(z)
         low = z < 0
@@ -97,6 +97,8 @@ class DriverDistribution:
 @functools.lru_cache(maxsize=256)
 def _frozen(dist: str, params: tuple[tuple[str, float], ...]):
     # Freezing builds scipy's docstrings (~1 ms); the Monte Carlo asks once per block.
+    import scipy.stats  # scipy loads on first use, not with `import planning`
+
     return getattr(scipy.stats, dist)(**dict(params))
 
 
