@@ -17,7 +17,6 @@ run once the other files are valid.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,18 @@ from planning.tables import (
 
 __all__ = ["Company", "Dataset", "load_dataset", "TABLES"]
 
-_CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+#: ISO 4217 currency codes in use; precious metals and test codes (XAU, XAG, XTS, XXX, ...) are
+#: left out: nobody is paid in them.
+_ISO_4217 = """
+AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
+BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB
+EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR
+MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR
+SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH
+UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XCD XCG XDR XOF XPF XSU XUA YER ZAR ZMW ZWG ZWL
+"""
+CURRENCIES = frozenset(_ISO_4217.split())
 
 
 def _positive(s):
@@ -168,7 +178,7 @@ def _company(data: Any, label: str) -> Company:
     elif not isinstance(name, str):
         problems.append(Problem(label, None, "name", f"{name!r} is not a name; expected the company's name as text"))
     currency = data.get("currency")
-    if not isinstance(currency, str) or not _CURRENCY_RE.match(currency.strip().upper()):
+    if not isinstance(currency, str) or currency.strip().upper() not in CURRENCIES:
         problems.append(Problem(label, None, "currency", f"{currency!r} is not a currency code; expected an ISO 4217 code like AUD, EUR or USD"))
     month = data.get("fiscal_year_start_month", 1)
     if month is None:

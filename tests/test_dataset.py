@@ -154,6 +154,8 @@ BAD_INPUTS = [
      "funnel.csv, row 2, column leads: '10.5' is not a whole number"),
     ("company.yaml", "name: X\ncurrency: euro\n",
      "company.yaml, key currency: 'euro' is not a currency code; expected an ISO 4217 code"),
+    ("company.yaml", "name: X\ncurrency: XYZ\n",
+     "company.yaml, key currency: 'XYZ' is not a currency code; expected an ISO 4217 code"),
     ("company.yaml", "name: [Acme]\ncurrency: EUR\n",
      "company.yaml, key name: ['Acme'] is not a name; expected the company's name as text"),
     ("company.yaml", "name: X\ncurrency: EUR\nfiscal_year_start_month: 13\n",
