@@ -19,7 +19,13 @@ import pandas as pd
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
 from planning.financials import PeriodResult, period_result
-from planning.money import format_money, largest_remainder, round_cents, round_cents_array
+from planning.money import (
+    format_money,
+    format_percent,
+    largest_remainder,
+    round_cents,
+    round_cents_array,
+)
 from planning.periods import Period
 from planning.plan import Distribution, Gates, Plan, Pool
 
@@ -365,6 +371,11 @@ class GateCheck:
     target: float
 
     @property
+    def name(self) -> str:
+        """The gate as a sentence names it: ``revenue`` or ``GOP``."""
+        return "revenue" if self.metric == "revenue" else "GOP"
+
+    @property
     def shortfall(self) -> float:
         """Attainment points missing (0 when passed)."""
         return 0.0 if self.passed else max(0.0, self.threshold - self.attainment)
@@ -591,24 +602,19 @@ def bonus_for_period(dataset: Dataset, period: str | Period, plan: Plan | None =
 # --- the explanation ------------------------------------------------------------------------
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
-
-
 def explain_pool(result: BonusResult) -> list[str]:
     """Sentences explaining the gates and the pool, for everyone."""
     m = lambda x: format_money(x, result.currency, 2)  # noqa: E731
     lines = [
-        f"The company made {_pct(result.revenue_attainment)} of its revenue target "
-        f"({m(result.revenue)} of {m(result.revenue_target)}) and {_pct(result.gop_attainment)} "
+        f"The company made {format_percent(result.revenue_attainment)} of its revenue target "
+        f"({m(result.revenue)} of {m(result.revenue_target)}) and {format_percent(result.gop_attainment)} "
         f"of its GOP target ({m(result.gop)} of {m(result.gop_target)})."
     ]
     for g in result.gates:
-        name = "revenue" if g.metric == "revenue" else "GOP"
         if g.passed:
-            lines.append(f"The {name} gate of {_pct(g.threshold)} passed.")
+            lines.append(f"The {g.name} gate of {format_percent(g.threshold)} passed.")
         else:
-            lines.append(f"The {name} gate of {_pct(g.threshold)} was missed by "
+            lines.append(f"The {g.name} gate of {format_percent(g.threshold)} was missed by "
                          f"{g.shortfall * 100:.1f} points ({m(g.gap_amount)} short).")
     if not result.gates_passed:
         lines.append("Because a gate was missed, there is no bonus pool this period.")
@@ -616,9 +622,9 @@ def explain_pool(result: BonusResult) -> list[str]:
     pool = result.plan.pool
     if pool.method == "excess_gop_share":
         lines.append(f"GOP above target was {m(result.excess_gop)}; the plan shares "
-                     f"{_pct(pool.rate)} of it: {m(result.raw_pool)}.")
+                     f"{format_percent(pool.rate)} of it: {m(result.raw_pool)}.")
     elif pool.method == "gop_share":
-        lines.append(f"The plan shares {_pct(pool.rate)} of GOP: {m(result.raw_pool)}.")
+        lines.append(f"The plan shares {format_percent(pool.rate)} of GOP: {m(result.raw_pool)}.")
     else:
         lines.append(f"On the payout curve the target pool of {m(pool.target_pool)} becomes "
                      f"{m(result.raw_pool)}.")
@@ -643,7 +649,7 @@ def sharing_rule_text(plan: Plan) -> str:
         text += ", and by department weights"
     text += "."
     if d.individual_cap is not None:
-        text += (f" Nobody receives more than {_pct(d.individual_cap)} of their salary for the "
+        text += (f" Nobody receives more than {format_percent(d.individual_cap)} of their salary for the "
                  "quarter; what the capped cannot take is shared again among the others.")
     return text
 
@@ -672,14 +678,14 @@ def explain_payout(result: BonusResult, employee_id: str) -> str:
     else:
         parts.append("1 share")
     parts.append(f"FTE {person['fte']:g}")
-    parts.append(f"{_pct(person['tenure'])} of the quarter ({int(person['days_in'])} days)")
+    parts.append(f"{format_percent(person['tenure'])} of the quarter ({int(person['days_in'])} days)")
     if person["department_weight"] != 1:
         parts.append(f"department weight {person['department_weight']:g}")
     total = result.allocations["weight"].sum()
     lines.append(f"{person['name']}'s weight is {' x '.join(parts)} = {person['weight']:,.2f}, "
-                 f"which is {_pct(person['weight'] / total)} of everyone's weight.")
+                 f"which is {format_percent(person['weight'] / total)} of everyone's weight.")
     if person["capped"]:
         lines.append(f"That share would be above the individual cap of {m(person['cap'])} "
-                     f"({_pct(d.individual_cap)} of the quarter's salary), so it is the cap.")
+                     f"({format_percent(d.individual_cap)} of the quarter's salary), so it is the cap.")
     lines.append(f"{person['name']} receives {m(person['payout'])}.")
     return " ".join(lines)

@@ -15,14 +15,21 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-__all__ = ["money_axis", "pnl_vs_targets", "attainment_trend", "PALETTE"]
+__all__ = ["literal_text", "money_axis", "pnl_vs_targets", "attainment_trend", "PALETTE"]
+
+def literal_text():
+    """A context in which matplotlib draws every text as written: no mathtext, so a name like
+    ``Ops $x^2$`` is drawn as those characters and one like ``$\\frac{1$`` cannot make a chart
+    fail. Needed both while a figure is built and while it is drawn (tick labels are made then).
+    """
+    return matplotlib.rc_context({"text.parse_math": False})
+
 
 def _plain_text(chart):
-    """Build the chart with mathtext off, so a name like ``Ops $x^2$`` is drawn as written
-    (mathtext would show it as maths, or raise on ``$\\frac{1$``)."""
+    """Build the chart inside :func:`literal_text`."""
     @functools.wraps(chart)
     def build(*args, **kwargs):
-        with matplotlib.rc_context({"text.parse_math": False}):
+        with literal_text():
             return chart(*args, **kwargs)
     return build
 
@@ -138,7 +145,7 @@ def bonus_waterfall(result, figsize=(6.4, 3.4)) -> Figure:
     ax.set_ylim(min(0.0, result.gop) * 1.15, max(result.gop, result.gop_target, 1.0) * 1.15)
     title = "From GOP to the bonus pool"
     if not result.gates_passed:
-        failed = " and ".join("revenue" if g.metric == "revenue" else "GOP" for g in result.failed_gates)
+        failed = " and ".join(g.name for g in result.failed_gates)
         title += f": no pool, {failed} gate missed"
     ax.set_title(title, fontsize=10)
     ax.grid(axis="y", alpha=0.3)

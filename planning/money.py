@@ -1,4 +1,5 @@
-"""Exact money: parsing, half-up rounding to cents, and largest-remainder allocation.
+"""Exact money: parsing, half-up rounding to cents, largest-remainder allocation, and
+amounts and percentages written for people.
 
 Amounts are held in currency units as float64 whose values are whole cents; anything that
 must add up exactly (payouts) is computed in integer cents.
@@ -18,6 +19,7 @@ __all__ = [
     "sum_cents",
     "largest_remainder",
     "format_money",
+    "format_percent",
 ]
 
 _CENT = Decimal("0.01")
@@ -140,3 +142,12 @@ def format_money(amount: float, currency: str = "", decimals: int = 0) -> str:
     text = f"{abs(amount):,.{decimals}f}"
     sign = "-" if amount < 0 and float(text.replace(",", "")) != 0 else ""
     return f"{sign}{currency + ' ' if currency else ''}{text}"
+
+
+def format_percent(fraction: float | None, digits: int = 1) -> str:
+    """A fraction written as a percentage; ``n/a`` when there is nothing to divide by.
+
+    >>> format_percent(0.8), format_percent(1.23456, 2), format_percent(float("nan"))
+    ('80.0%', '123.46%', 'n/a')
+    """
+    return "n/a" if fraction is None or not np.isfinite(fraction) else f"{fraction * 100:.{digits}f}%"

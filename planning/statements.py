@@ -32,14 +32,14 @@ from planning.dataset import Dataset, load_dataset
 from planning.errors import InputError, Problem
 from planning.export import fsync_folder
 from planning.financials import period_result
-from planning.money import format_money
+from planning.money import format_money, format_percent
 from planning.plan import Plan, load_plan
 from planning.provenance import input_hashes
-from planning.report_sections import gate_distances, output_folder
+from planning.publishing import TEMPLATES_DIR, output_folder
+from planning.report_sections import gate_distances
 
 __all__ = ["Statement", "statement_filename", "build_statements", "render_statements", "write_statements"]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FILE_MODE = 0o600
 _SAFE = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -81,10 +81,6 @@ def statement_filename(employee_id: str, distinguish: bool = False) -> str:
     return f"{safe}.html"
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
-
-
 def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
     """A :class:`Statement` for every person eligible in the result's period.
 
@@ -102,18 +98,18 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
     for d in distances:
         g = d.gate
         if g.passed:
-            gate_lines.append(f"The {d.name} gate ({_pct(g.threshold)} of target, {m(d.needed, 0)}) passed with "
-                              f"{m(d.margin, 0)} to spare ({_pct(g.attainment)} reached).")
+            gate_lines.append(f"The {d.name} gate ({format_percent(g.threshold)} of target, {m(d.needed, 0)}) passed with "
+                              f"{m(d.margin, 0)} to spare ({format_percent(g.attainment)} reached).")
         else:
-            gate_lines.append(f"The {d.name} gate ({_pct(g.threshold)} of target, {m(d.needed, 0)}) was missed by "
-                              f"{m(g.gap_amount, 0)} ({_pct(g.attainment)} reached). " + " ".join(d.closing))
+            gate_lines.append(f"The {d.name} gate ({format_percent(g.threshold)} of target, {m(d.needed, 0)}) was missed by "
+                              f"{m(g.gap_amount, 0)} ({format_percent(g.attainment)} reached). " + " ".join(d.closing))
     if not distances:
         gate_lines.append("The plan has no gates.")
     company_lines = (
         f"Revenue {m(result.revenue, 0)} against a target of {m(result.revenue_target, 0)} "
-        f"({_pct(result.revenue_attainment)}).",
+        f"({format_percent(result.revenue_attainment)}).",
         f"GOP (gross operating profit) {m(result.gop, 0)} against a target of {m(result.gop_target, 0)} "
-        f"({_pct(result.gop_attainment)}).",
+        f"({format_percent(result.gop_attainment)}).",
     )
     # explain_pool opens with the attainments and one sentence per gate, shown above already
     pool_lines = tuple(explain_pool(result)[1 + len(result.gates):]) or (f"The bonus pool is {m(result.pool)}.",)
@@ -131,19 +127,19 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
         else:
             base = ("Shares per person", "1")
         inputs = [base, ("FTE", f"{r.fte:g}"),
-                  ("Days employed in the quarter", f"{int(r.days_in)} ({_pct(r.tenure)} of the quarter)")]
+                  ("Days employed in the quarter", f"{int(r.days_in)} ({format_percent(r.tenure)} of the quarter)")]
         if r.department_weight != 1:
             inputs.append(("Department weight", f"{r.department_weight:g}"))
         inputs.append(("Your weight", f"{r.weight:,.2f}"))
         inputs.append(("Everyone's weight together", f"{total_weight:,.2f}"))
         if d.individual_cap is not None:
-            inputs.append(("Your individual cap", f"{m(r.cap)} ({_pct(d.individual_cap)} of your salary for the quarter)"))
+            inputs.append(("Your individual cap", f"{m(r.cap)} ({format_percent(d.individual_cap)} of your salary for the quarter)"))
         parts = [{"salary": "salary", "points": "role points", "equal": "one share"}[d.method], "FTE",
                  "share of the quarter"]
         if r.department_weight != 1:
             parts.append("department weight")
         arithmetic = [f"Your weight is {' x '.join(parts)} = {r.weight:,.2f}, which is "
-                      f"{_pct(r.weight / total_weight) if total_weight else '0%'} of everyone's weight."]
+                      f"{format_percent(r.weight / total_weight) if total_weight else '0%'} of everyone's weight."]
         if result.pool > 0:
             if r.capped:
                 arithmetic.append(f"That share of the pool would be more than your cap, so you receive the cap, "
@@ -151,7 +147,7 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
             else:
                 if anyone_capped and total_weight and r.weight > 0:
                     # no count or amount: those would tell a colleague's cap, and so their salary
-                    arithmetic.append(f"{_pct(r.weight / total_weight)} of the pool would be "
+                    arithmetic.append(f"{format_percent(r.weight / total_weight)} of the pool would be "
                                       f"{m(r.weight / total_weight * result.pool)}, but some people reached "
                                       "their individual cap and received it instead; what they could not take "
                                       "was shared again among everyone else by weight, so your share is larger.")

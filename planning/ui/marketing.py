@@ -194,5 +194,4 @@ def _gates(result: BonusResult) -> str:
         return "no gates"
     if result.gates_passed:
         return "all passed"
-    return "missed: " + ", ".join(("revenue" if g.metric == "revenue" else "GOP") +
-                                  f" by {g.shortfall * 100:.1f} pts" for g in result.failed_gates)
+    return "missed: " + ", ".join(f"{g.name} by {g.shortfall * 100:.1f} pts" for g in result.failed_gates)

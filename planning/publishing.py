@@ -1,0 +1,200 @@
+"""Publishing pages: the output folder, the offline-safety check, atomic writes, the index.
+
+Used by the report runner (:mod:`planning.reports`) and the personal statements
+(:mod:`planning.statements`); nothing here imports papermill or nbconvert.
+
+- :func:`output_folder` refuses an ``--out`` that is a file, lies under one or cannot be
+  written to, before anything is rendered.
+- :func:`html_problems` refuses a page with a script, an event handler, or anything loaded
+  from outside the file, so a report makes no network request when opened.
+- :func:`publish_html` writes a page atomically (temporary file beside it, fsync, rename,
+  fsync of the folder), so a failed render leaves the previous page as it was.
+- :func:`write_index` rebuilds ``OUT/index.html`` from the ``<period>-<audience>.html``
+  files present.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+from planning.errors import InputError
+from planning.export import write_atomic
+
+__all__ = ["TEMPLATES_DIR", "FILE_MODES", "REPORT_FILE", "output_folder", "report_filename",
+           "html_problems", "publish_html", "write_index"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+"""The page templates: nbconvert's ``planning_report`` and the statements' Jinja templates."""
+FILE_MODES = {"owner": 0o640, "staff": 0o644, "index": 0o644}
+REPORT_FILE = re.compile(r"^(?P<period>\d{4}Q[1-4])-(?P<audience>owner|staff)\.html$")
+
+
+def output_folder(path: Path | str, option: str = "--out") -> Path:
+    """Create ``path`` if needed and make sure files can be written into it.
+
+    Raises
+    ------
+    InputError
+        One line naming ``option`` when the path is a file, lies under a file, or cannot be
+        created or written to; raised before any report or statement is rendered.
+    """
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError.single(option, f"{folder} is a file; expected a folder for the output") from None
+    except NotADirectoryError:
+        raise InputError.single(option, f"{folder} lies under a file, not a folder; expected a folder "
+                                "for the output") from None
+    except OSError as exc:
+        raise InputError.single(option, f"cannot create the folder {folder} ({exc.strerror or exc}); "
+                                "expected a folder you can write to") from None
+    if not folder.is_dir():
+        raise InputError.single(option, f"{folder} is not a folder; expected a folder for the output")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError.single(option, f"cannot write into {folder}; expected a folder you can write to")
+    return folder
+
+
+def report_filename(period: str, audience: str) -> str:
+    """``<period>-<audience>.html``."""
+    return f"{period}-{audience}.html"
+
+
+# --- the offline-safety check -------------------------------------------------------------
+
+
+_RELATIVE_LINK = re.compile(r"^[a-z0-9][a-z0-9._-]*\.html(#[\w.-]*)?$")
+
+
+class _SafetyScan(HTMLParser):
+    _URL_ATTRS = {"src", "href", "srcset", "action", "formaction", "poster", "background", "data",
+                  "xlink:href", "cite", "manifest", "ping"}
+    _FORBIDDEN = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
+                  "link", "portal", "svg", "math"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._FORBIDDEN:
+            self.problems.append(f"contains a <{tag}> element")
+        if tag == "meta" and any(k == "http-equiv" for k, _ in attrs):
+            self.problems.append("contains a <meta http-equiv> element")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"has an event handler attribute {name} on <{tag}>")
+            elif name in self._URL_ATTRS and value is not None:
+                url = value.strip().lower()
+                ok = (url.startswith("#")
+                      or (tag == "img" and name == "src" and url.startswith("data:image/"))
+                      or (tag == "a" and name == "href" and _RELATIVE_LINK.match(url) is not None))
+                if not ok:
+                    self.problems.append(f"loads or links {value[:60]!r} from <{tag} {name}>")
+            elif name == "style" and value and ("url(" in value.lower() or "expression(" in value.lower()):
+                self.problems.append(f"has a style attribute with url() on <{tag}>")
+        self._in_style = tag == "style"
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            lowered = data.lower()
+            if "@import" in lowered:
+                self.problems.append("has a stylesheet with @import")
+            for match in re.finditer(r"url\(\s*['\"]?([^'\")]*)", lowered):
+                if not match.group(1).startswith("data:"):
+                    self.problems.append(f"has a stylesheet loading {match.group(1)[:60]!r}")
+
+
+def html_problems(page: str) -> list[str]:
+    """What makes a page unsafe to publish as a static, offline report.
+
+    Refused: script, iframe, object, embed, form, link and similar elements; ``on*`` event
+    handler attributes; any ``src``/``href``-like URL other than an in-page ``#anchor``, an
+    image's ``data:image/...`` or a link to a sibling page (``2026Q1-staff.html``); stylesheets that ``@import`` or load a non-``data:`` URL.
+    """
+    scan = _SafetyScan()
+    scan.feed(page)
+    scan.close()
+    return list(dict.fromkeys(scan.problems))
+
+
+# --- publishing ----------------------------------------------------------------------------
+
+
+def publish_html(path: Path, page: str, mode: int = 0o644) -> Path:
+    """Write ``page`` to ``path`` atomically: temp file beside it, fsync, rename, fsync folder."""
+    return write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"), mode)
+
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+# "<company>: <period> quarterly report (<audience>)"; the company's name may hold colons too
+_TITLE_COMPANY = re.compile(r"^(.*): \d{4}Q[1-4] quarterly report \((?:owner|staff)\)$", re.S)
+
+
+def write_index(out: Path | str) -> Path:
+    """Rebuild ``OUT/index.html`` listing every ``<period>-<audience>.html`` in ``out``."""
+    out = Path(out)
+    found: dict[str, dict[str, tuple[str, float]]] = {}
+    titles: dict[str, str] = {}
+    for entry in sorted(out.iterdir()) if out.is_dir() else []:
+        match = REPORT_FILE.match(entry.name)
+        if not match or not entry.is_file():
+            continue
+        with open(entry, encoding="utf-8", errors="replace") as fh:
+            head = fh.read(4096)
+        title = _TITLE.search(head)
+        heading = _TITLE_COMPANY.match(html.unescape(title.group(1)).strip()) if title else None
+        company = heading.group(1).strip() if heading else ""
+        found.setdefault(match["period"], {})[match["audience"]] = (entry.name, entry.stat().st_mtime)
+        if company:
+            titles[match["period"]] = company
+    companies = sorted(set(titles.values()))
+    heading = " / ".join(companies) if companies else "Quarterly reports"
+
+    def link(period: str, audience: str) -> str:
+        item = found[period].get(audience)
+        if item is None:
+            return "<td>-</td>"
+        name, mtime = item
+        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(mtime))
+        return (f'<td><a href="{html.escape(name)}">{html.escape(audience)} report</a>'
+                f'<br><small>{html.escape(when)}</small></td>')
+
+    rows = "".join(f"<tr><th>{html.escape(p)}</th>{link(p, 'owner')}{link(p, 'staff')}</tr>"
+                   for p in sorted(found, reverse=True))
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>{html.escape(heading)}: quarterly reports</title>
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 760px; margin: 32px auto;
+       padding: 0 16px; color: #1d2630; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ text-align: left; padding: 8px 12px; border-bottom: 1px solid #e1e5ea; vertical-align: top; }}
+thead th {{ background: #eef1f4; }}
+small {{ color: #5c6770; }}
+.note {{ background: #fbf3e4; padding: 10px 14px; border-radius: 6px; }}
+</style></head>
+<body>
+<h1>{html.escape(heading)}</h1>
+<p>Quarterly reports, newest first. {len(found)} quarter{'s' if len(found) != 1 else ''}.</p>
+<p class="note"><strong>Owner reports are confidential</strong>: they show every person's payout.
+Staff reports show company figures only and can be shared with everyone.</p>
+<table><thead><tr><th>quarter</th><th>for the owner</th><th>for all staff</th></tr></thead>
+<tbody>{rows or '<tr><td colspan="3">No reports yet.</td></tr>'}</tbody></table>
+</body></html>
+"""
+    return publish_html(out / "index.html", page, FILE_MODES["index"])

@@ -1,0 +1,95 @@
+"""What every section of the report reads: the computed quarter and a few helpers.
+
+:class:`ReportBase` holds one period's inputs and results for one audience; the section
+modules (:mod:`.scoreboard`, :mod:`.payouts`, :mod:`.marketing`, :mod:`.outlook`) add their
+sections to it as methods, and :class:`~planning.report_sections.report.QuarterlyReport`
+brings them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from planning.bonus import BonusResult
+from planning.dataset import Dataset
+from planning.errors import Problem
+from planning.financials import PeriodResult
+from planning.money import format_money
+from planning.periods import Period
+from planning.plan import Plan
+from planning.report_sections.markup import Chart
+from planning.report_sections.privacy import paid_out_reveals_pay, sharers_by_department
+
+__all__ = ["AUDIENCES", "DEFAULT_SEED", "DEFAULT_DRAWS", "audience_problems", "ReportBase"]
+
+AUDIENCES = ("owner", "staff")
+DEFAULT_SEED = 20260101
+DEFAULT_DRAWS = 2000
+
+
+def audience_problems(audiences: Iterable[str]) -> list[Problem]:
+    """One problem (against ``--audience``) for each audience that is not owner or staff."""
+    return [Problem("--audience", None, None, f"{audience!r} is not an audience; expected owner or staff")
+            for audience in audiences if audience not in AUDIENCES]
+
+
+@dataclass(frozen=True, eq=False)
+class ReportBase:
+    """One period's report for one audience: the data, the plan and the computed quarter."""
+
+    dataset: Dataset
+    period: Period
+    audience: str
+    plan: Plan
+    bonus: BonusResult
+    result: PeriodResult
+    pnl: pd.DataFrame
+    parameters: dict
+    plan_path: str | None = None
+    fingerprint: str = ""
+    seed: int = DEFAULT_SEED
+    draws: int = DEFAULT_DRAWS
+
+    @property
+    def currency(self) -> str:
+        return self.dataset.company.currency
+
+    @property
+    def is_owner(self) -> bool:
+        return self.audience == "owner"
+
+    def money(self, x: float, decimals: int = 0) -> str:
+        """An amount with its currency, for sentences."""
+        return format_money(x, self.currency, decimals)
+
+    def num(self, x: float, decimals: int = 0) -> str:
+        """An amount without the currency, for table cells under a ``(CUR)`` header."""
+        return format_money(x, "", decimals)
+
+    @property
+    def label(self) -> str:
+        return str(self.period)
+
+    def chart(self, name: str, make: Callable[[], Figure], alt: str) -> Chart:
+        """A chart of this period's inputs, cached by (inputs' SHA-256, period, name)."""
+        return Chart(make, alt, key=(self.fingerprint, self.label, name) if self.fingerprint else None)
+
+    @property
+    def eligible(self) -> pd.DataFrame:
+        a = self.bonus.allocations
+        return a[a["eligible"]]
+
+    def sharers_by_department(self) -> pd.DataFrame:
+        """Per department, the people who can take part of the pool and their payout
+        (:func:`~planning.report_sections.privacy.sharers_by_department`)."""
+        return sharers_by_department(self.bonus.allocations)
+
+    @property
+    def hides_paid_out(self) -> bool:
+        """Staff only: the amount paid out (and so GOP after the bonus) would show a few
+        people's pay (:func:`~planning.report_sections.privacy.paid_out_reveals_pay`)."""
+        return not self.is_owner and paid_out_reveals_pay(self.bonus)

@@ -1,0 +1,94 @@
+"""The whole report: every section together, the provenance appendix, and
+:func:`build_report`, which loads, checks and computes what the sections read."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from planning.bonus import bonus_for_period
+from planning.dataset import load_dataset
+from planning.errors import InputError
+from planning.financials import period_result, pnl_table
+from planning.plan import load_plan
+from planning.provenance import check_input_hashes, input_hashes, provenance
+from planning.report_sections.base import DEFAULT_DRAWS, DEFAULT_SEED, audience_problems
+from planning.report_sections.marketing import MarketingSection
+from planning.report_sections.markup import html_table, paragraphs, section
+from planning.report_sections.outlook import OutlookSections
+from planning.report_sections.payouts import PayoutSections
+from planning.report_sections.scoreboard import ScoreboardSections
+
+__all__ = ["QuarterlyReport", "build_report"]
+
+
+class QuarterlyReport(ScoreboardSections, PayoutSections, MarketingSection, OutlookSections):
+    """One period's report for one audience; its methods are the template's sections.
+
+    The fields are :class:`~planning.report_sections.base.ReportBase`'s; each section
+    module adds its sections: :mod:`.scoreboard` (``title``, ``how_to_read``, ``results``,
+    ``gates``, ``pool``, ``sharing_rule``), :mod:`.payouts` (``payouts_by_department``,
+    ``staff_payouts_by_department``, ``payouts_by_person``), :mod:`.marketing`
+    (``marketing``), :mod:`.outlook` (``outlook``, ``sensitivity``), and this class the
+    appendix (``provenance``).
+    """
+
+    def provenance(self) -> list:
+        """The appendix: parameters, seed, input hashes, package versions, commit, time."""
+        info = provenance(self.parameters, self.dataset.sources, self.plan_path)
+        params = [[k, "(none)" if v is None else (", ".join(f"{a}: {b[:12]}…" for a, b in v.items())
+                                                    if isinstance(v, dict) else v)]
+                  for k, v in info["parameters"].items() if k != "inputs_sha256"]
+        inputs = [[name, digest] for name, digest in info["inputs"].items()]
+        versions = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
+        facts = [["seed", info["seed"]], ["code commit", info["code_commit"] or "not a git checkout"],
+                 ["data commit", info["data_commit"] or "not in a git repository"],
+                 ["packages", versions], ["generated (UTC)", info["generated_utc"]]]
+        return [section(
+            "Appendix: where these numbers come from",
+            paragraphs(["The same input files, parameters and seed always give the same numbers. "
+                         "Check a file against its SHA-256 with sha256sum (or Get-FileHash on Windows)."]),
+            html_table(["parameter", "value"], params, cls="pl-table pl-kv"),
+            html_table(["input file", "SHA-256"], inputs, cls="pl-table pl-hash"),
+            html_table(None, facts, cls="pl-table pl-kv"),
+            anchor="provenance")]
+
+
+def build_report(data_path: str | Path, period: str, audience: str = "owner", plan_path: str | None = None,
+                 seed: int = DEFAULT_SEED, draws: int = DEFAULT_DRAWS, inputs_sha256: dict[str, str] | None = None) -> QuarterlyReport:
+    """Load, check and compute everything one report needs.
+
+    Parameters
+    ----------
+    data_path : path
+        The dataset folder or workbook.
+    period : str
+        The quarter, like ``2026Q4``; it needs actuals and targets.
+    audience : {"owner", "staff"}
+    plan_path : path or None
+        A plan to use instead of the dataset's ``plan.yaml``.
+    seed, draws : int
+        For the Monte Carlo outlook (owner only).
+    inputs_sha256 : dict or None
+        The SHA-256 of every input as validated before the run; if given, the files must
+        still match (otherwise an InputError names the files that changed).
+    """
+    problems = audience_problems([audience])
+    if problems:
+        raise InputError(problems)
+    dataset = load_dataset(data_path)
+    plan = load_plan(Path(plan_path)) if plan_path else dataset.plan
+    hashes = input_hashes(dataset.sources, plan_path)
+    if inputs_sha256:
+        check_input_hashes(inputs_sha256, hashes)
+    p = dataset.require_period(period)
+    bonus = bonus_for_period(dataset, p, plan)
+    parameters = {"data_path": str(data_path), "period": str(period), "audience": audience,
+                  "plan_path": None if plan_path is None else str(plan_path), "seed": seed, "draws": draws,
+                  "inputs_sha256": dict(inputs_sha256 or {})}
+    return QuarterlyReport(dataset=dataset, period=p, audience=audience, plan=plan, bonus=bonus,
+                           result=period_result(dataset, p), pnl=pnl_table(dataset), parameters=parameters,
+                           plan_path=None if plan_path is None else str(plan_path),
+                           fingerprint=hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest(),
+                           seed=int(seed), draws=int(draws))
