@@ -13,6 +13,26 @@ from tests.conftest import ROOT, TINY_FILES, write_dataset
 STAFF_HEADER = "employee_id,name,department,role,annual_salary,fte,start_date,end_date,bonus_eligible\n"
 
 
+def tiny_workbook(folder, staff_rows):
+    """The tiny dataset as ``folder/book.xlsx`` (YAML files beside it) with these staff sheet rows."""
+    import textwrap
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "staff"
+    for row in staff_rows:
+        wb.active.append(row)
+    for name in ("actuals", "targets"):
+        sheet = wb.create_sheet(name)
+        for line in TINY_FILES[f"{name}.csv"].strip().splitlines():
+            sheet.append([c.strip() for c in line.split(",")])
+    wb.save(folder / "book.xlsx")
+    for name in ("company.yaml", "plan.yaml"):
+        (folder / name).write_text(textwrap.dedent(TINY_FILES[name]))
+    return folder / "book.xlsx"
+
+
 def problems_of(tmp_path, overrides):
     folder = write_dataset(tmp_path / "bad", overrides)
     with pytest.raises(InputError) as exc:
@@ -89,22 +109,9 @@ def test_a_folder_with_two_workbooks_says_which_to_pass(tmp_path):
 
 
 def test_workbook_problems_name_the_sheet(tmp_path):
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "staff"
-    ws.append(STAFF_HEADER.strip().split(","))
-    ws.append(["A1", "Ann", "Sales", "Manager", "12k", 1, "2020-01-01", None, True])
-    for name in ("actuals", "targets"):
-        sheet = wb.create_sheet(name)
-        for line in TINY_FILES[f"{name}.csv"].strip().splitlines():
-            sheet.append([c.strip() for c in line.split(",")])
-    wb.save(tmp_path / "book.xlsx")
-    for name in ("company.yaml", "plan.yaml"):
-        (tmp_path / name).write_text(__import__("textwrap").dedent(TINY_FILES[name]))
     with pytest.raises(InputError) as exc:
-        load_dataset(tmp_path / "book.xlsx")
+        load_dataset(tiny_workbook(tmp_path, [STAFF_HEADER.strip().split(","),
+                                             ["A1", "Ann", "Sales", "Manager", "12k", 1, "2020-01-01", None, True]]))
     assert [str(p) for p in exc.value.problems] == [
         "book.xlsx [staff], row 2, column annual_salary: '12k' is not a number; expected an amount "
         "like 12000 or 12000.50 (no currency sign, no thousands separators)"]
@@ -262,19 +269,8 @@ def test_a_csv_the_csv_module_refuses_is_one_problem(tmp_path):
 
 
 def test_an_empty_workbook_sheet_is_missing_its_columns(tmp_path):
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    wb.active.title = "staff"
-    for name in ("actuals", "targets"):
-        sheet = wb.create_sheet(name)
-        for line in TINY_FILES[f"{name}.csv"].strip().splitlines():
-            sheet.append([c.strip() for c in line.split(",")])
-    wb.save(tmp_path / "book.xlsx")
-    for name in ("company.yaml", "plan.yaml"):
-        (tmp_path / name).write_text(__import__("textwrap").dedent(TINY_FILES[name]))
     with pytest.raises(InputError) as exc:
-        load_dataset(tmp_path / "book.xlsx")
+        load_dataset(tiny_workbook(tmp_path, []))
     assert str(exc.value.problems[0]).startswith("book.xlsx [staff], row 1, column employee_id: missing column")
 
 
