@@ -274,6 +274,10 @@ def _data_arg(p):
                    help="dataset folder or .xlsx workbook (default: data)")
 
 
+def _plan_arg(p):
+    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="planning", description="Shared targets and a company-wide success bonus.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -291,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bonus", help="the success bonus of a period, person by person")
     _data_arg(p)
     p.add_argument("--period", required=True)
-    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    _plan_arg(p)
     p.add_argument("--json", action="store_true")
     p.add_argument("--output", help="write to this file instead of stdout (only on success)")
     p.add_argument("--xlsx", help="also write a workbook (summary and people sheets) for the bookkeeper")
@@ -306,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", choices=["owner", "staff"],
                    help="owner (every payout) or staff (company figures only); default owner, or both with --all")
     p.add_argument("--out", default="reports", type=Path, help="output folder (default: reports)")
-    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    _plan_arg(p)
     p.add_argument("--seed", type=int, help="seed for the Monte Carlo outlook (default 20260101)")
     p.add_argument("--draws", type=int, help="Monte Carlo draws (default 2000)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers for --all (default: CPU count)")
@@ -318,14 +322,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help="fiscal quarter like 2026Q3")
     p.add_argument("--out", default="reports/statements", type=Path,
                    help="output folder; pages go to OUT/<period>/ (default: reports/statements)")
-    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    _plan_arg(p)
     p.set_defaults(func=cmd_statements)
 
     p = sub.add_parser("scenario", help="a what-if scenario's projected quarter and bonus (scenarios.yaml)")
     _data_arg(p)
     p.add_argument("--period", required=True, help="the quarter being planned, like 2027Q1")
     p.add_argument("--name", default="base", help="the scenario's name in scenarios.yaml (default: base)")
-    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    _plan_arg(p)
     p.add_argument("--json", action="store_true", help="print one JSON object (the keys of bonus --json)")
     p.add_argument("--output", help="write to this file instead of stdout (only on success)")
     p.set_defaults(func=cmd_scenario)
@@ -336,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", default="base", help="scenario in scenarios.yaml (default: base)")
     p.add_argument("--draws", type=int, default=10_000, help="number of draws (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same numbers (default 0)")
-    p.add_argument("--plan", help="a plan.yaml to use instead of the dataset's")
+    _plan_arg(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--output", help="write to this file instead of stdout (only on success)")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
