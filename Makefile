@@ -30,7 +30,7 @@ unit: $(STAMP)
 
 notebooks: $(STAMP)
 	$(PY) -m pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/ planning/notebooks/
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
@@ -40,7 +40,7 @@ lab: $(STAMP)
 APP_NOTEBOOK := $(OUT)/.app/01_explore_bonus.ipynb
 app: $(STAMP)
 	@mkdir -p $(dir $(APP_NOTEBOOK))
-	$(VENV)/bin/papermill --prepare-only --no-progress-bar notebooks/01_explore_bonus.ipynb \
+	$(VENV)/bin/papermill --prepare-only --no-progress-bar planning/notebooks/01_explore_bonus.ipynb \
 		$(APP_NOTEBOOK) -r data_path "$(abspath $(DATA))" \
 		-r design_path "$(abspath $(OUT))/plan-design.yaml"
 	$(VENV)/bin/voila $(APP_NOTEBOOK) --no-browser --port=$(PORT) --Voila.ip=127.0.0.1

@@ -1,6 +1,6 @@
 """The Voila app in a real browser: an owner changes the GOP gate and the pool rate.
 
-Starts ``voila notebooks/01_explore_bonus.ipynb`` on a free localhost port, drives Debian's
+Starts ``voila planning/notebooks/01_explore_bonus.ipynb`` on a free localhost port, drives Debian's
 Chromium with Playwright (Playwright cannot download its own browsers here) and checks that
 the ``Bonus pool:`` line shows exactly what the engine computes for the same settings.
 
@@ -25,7 +25,7 @@ from planning import bonus_for_period, format_money, load_dataset, with_override
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 VOILA = Path(sys.executable).with_name("voila")
-NOTEBOOK = ROOT / "notebooks" / "01_explore_bonus.ipynb"
+NOTEBOOK = ROOT / "planning" / "notebooks" / "01_explore_bonus.ipynb"
 SCREENSHOT = ROOT / "docs" / "images" / "app.png"
 CHROME_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-EDGE_MODULES = {"ui", "reports", "report_sections", "publishing", "provenance", "cli", "__main__", "export",
+EDGE_MODULES = {"ui", "reports", "notebooks", "report_sections", "publishing", "provenance", "cli", "__main__", "export",
                 "statements"}
 FORBIDDEN = ("ipywidgets", "papermill", "nbconvert", "nbclient", "IPython", "voila")
 
@@ -84,3 +84,18 @@ def test_import_planning_does_not_load_scipy():
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_wheel_holds_the_notebooks_and_templates_the_package_runs(tmp_path):
+    """`pip install .` (not editable) must give a `planning report` that finds its template."""
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--wheel-dir", str(tmp_path), str(ROOT)], check=True, capture_output=True, cwd=tmp_path)
+    (wheel,) = tmp_path.glob("planning-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    packaged = {"planning/notebooks/quarterly_report.ipynb", "planning/notebooks/01_explore_bonus.ipynb",
+                "planning/notebooks/__init__.py", "planning/templates/statement.html.j2",
+                "planning/templates/planning_report/index.html.j2"}
+    assert packaged <= names, sorted(packaged - names)
+    assert not [n for n in names if n.startswith("notebooks/")]  # the users' notebooks stay in the repo

@@ -787,15 +787,19 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def run_notebook(name: str, out_dir: Path, **parameters) -> str:
-    """Run ``notebooks/<name>.ipynb`` as an analyst would (papermill -p ...); all its output text."""
-    return run_notebook_file(NOTEBOOKS / f"{name}.ipynb", out_dir, **parameters)
+    """Run ``notebooks/<name>.ipynb`` (the cockpit: the packaged one) as an analyst would
+    (papermill -p ...); all its output text."""
+    from planning.notebooks import COCKPIT, notebook_path
+
+    path = notebook_path(COCKPIT) if f"{name}.ipynb" == COCKPIT else NOTEBOOKS / f"{name}.ipynb"
+    return run_notebook_file(path, out_dir, **parameters)
 
 
 def run_notebook_file(path: Path, out_dir: Path, **parameters) -> str:
     papermill = pytest.importorskip("papermill")
     out = out_dir / f"{path.stem}.out.ipynb"
     papermill.execute_notebook(str(path), str(out), parameters=parameters,
-                               kernel_name="python3", cwd=str(NOTEBOOKS), progress_bar=False)
+                               kernel_name="python3", cwd=str(path.parent), progress_bar=False)
     texts = []
     for cell in json.loads(out.read_text(encoding="utf-8"))["cells"]:
         for output in cell.get("outputs", []):

@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 from papermill.exceptions import PapermillExecutionError
 
+from planning.notebooks import REPORT_TEMPLATE, notebook_path
 from planning.publishing import (
     FILE_MODES,
     output_folder,
@@ -33,7 +34,8 @@ from planning.reports.render import render_html
 
 __all__ = ["DEFAULT_TEMPLATE", "execute_job", "render_reports", "render_report"]
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "notebooks" / "quarterly_report.ipynb"
+# installed with the package (planning/notebooks/), so `pip install .` gives a working report
+DEFAULT_TEMPLATE = notebook_path(REPORT_TEMPLATE)
 
 
 @lru_cache(maxsize=4)
@@ -114,7 +116,7 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
     out : path
         Destination folder (created if missing).
     template : path, optional
-        The template notebook (default ``notebooks/quarterly_report.ipynb``).
+        The template notebook (default ``planning/notebooks/quarterly_report.ipynb``).
     workers : int, optional
         Worker processes, each with one warm kernel; default and maximum
         ``os.cpu_count()``, never more than there are jobs. 1 runs in this process.
