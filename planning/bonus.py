@@ -252,6 +252,11 @@ class SharingRule:
     @classmethod
     def build(cls, weights, caps) -> SharingRule:
         w = np.asarray(weights, dtype=float)
+        # Weights only matter relative to each other. Weights near the smallest float would
+        # overflow cap/weight and the level to inf (and ignore the caps), so rescale those.
+        w_max = w.max(initial=0.0)
+        if 0 < w_max < 1e-150:
+            w = w / w_max
         c = np.where(w > 0, np.asarray(caps, dtype=float), 0.0)
         active = np.flatnonzero(w > 0)
         with np.errstate(over="ignore"):
