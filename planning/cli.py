@@ -266,6 +266,17 @@ def cmd_simulate(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from planning.books import import_books, import_dict, import_summary
+
+    result = import_books(args.source, args.file, args.into, args.accounts, replace=args.replace)
+    if args.json:
+        _print_json(import_dict(result))
+    else:
+        print("\n".join(import_summary(result)))
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------
 
 
@@ -345,6 +356,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="write to this file instead of stdout (only on success)")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("import", help="actuals.csv from the books: a general-ledger export or a Beancount ledger")
+    p.add_argument("--from", dest="source", required=True, choices=["xero", "qbo", "myob", "beancount", "generic"],
+                   help="the export's preset, or beancount for a Beancount ledger")
+    p.add_argument("file", type=Path, help="the export (.csv or .xlsx) or the ledger (.beancount)")
+    p.add_argument("--accounts", type=Path, help="the mapping of accounts (default: INTO/accounts.yaml)")
+    p.add_argument("--into", required=True, type=Path, help="the dataset folder whose actuals.csv is written")
+    p.add_argument("--replace", action="store_true", help="replace quarters actuals.csv already has")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_import)
 
     return parser
 

@@ -39,7 +39,7 @@ class Problem:
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            is_yaml = self.file.lower().endswith((".yaml", ".yml"))
+            is_yaml = self.file.lower().endswith((".yaml", ".yml", ".beancount", ".bean"))
             where.append(f"{'line' if is_yaml else 'row'} {self.row}")
         if self.column is not None:
             where.append(f"{'key' if self.row is None else 'column'} {self.column}")

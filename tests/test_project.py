@@ -34,11 +34,13 @@ def model_modules():
 
 def test_model_modules_do_no_file_io():
     """Model code is pure: loading and writing happen at the edges (dataset, plan, exports)."""
-    loaders = {"dataset.py", "plan.py", "tables.py", "proposals.py", "parse.py"}
+    loaders = {"dataset.py", "plan.py", "tables.py", "proposals.py", "parse.py",
+               "books/files.py"}   # the books import's one file edge (issue 15)
     io_calls = ("open(", ".write_text(", ".read_text(", ".write_bytes(", "print(", "to_csv(", "to_excel(")
     offenders = [
         f"{path.relative_to(ROOT)}: {call}"
-        for path in model_modules() if path.name not in loaders
+        for path in model_modules()
+        if path.name not in loaders and path.relative_to(ROOT / "planning").as_posix() not in loaders
         for call in io_calls if call in path.read_text()
     ]
     assert offenders == []

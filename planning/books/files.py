@@ -1,0 +1,217 @@
+"""The books import's file edge: read the export or ledger, ``accounts.yaml``, ``company.yaml`` and
+the current ``actuals.csv``; write the new ``actuals.csv`` atomically. Everything in between
+is pure (:mod:`planning.books.gl_export`, :mod:`~planning.books.ledger`,
+:mod:`~planning.books.quarters`, :mod:`~planning.books.merge`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planning.books.amounts import minor_digits
+from planning.books.gl_export import ExportRows, Posting, parse_export
+from planning.books.ledger import ledger_postings
+from planning.books.mapping import AccountsMap, parse_accounts
+from planning.books.merge import Merged, actuals_csv_text, merge_actuals
+from planning.books.presets import PRESETS, resolve_preset
+from planning.books.quarters import BooksActuals, build_actuals
+from planning.dataset import Company
+from planning.errors import InputError, Problem
+
+__all__ = ["SOURCES", "BooksImport", "import_books", "load_accounts", "read_company", "read_rows"]
+
+SOURCES = (*PRESETS, "beancount")
+
+
+@dataclass
+class BooksImport:
+    """The outcome of :func:`import_books`: what was read, mapped, reconciled and written."""
+
+    source: str
+    file: Path
+    actuals_path: Path
+    company: Company
+    digits: int
+    books: BooksActuals
+    merged: Merged
+    totals_checked: int = 0
+    written: bool = False
+    excluded_postings: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def read_company(folder: Path) -> Company:
+    """``company.yaml`` of ``folder`` (the name, currency and fiscal year the import needs)."""
+    from planning.dataset import _company
+    from planning.plan import read_yaml
+
+    path = folder / "company.yaml"
+    if not path.exists():
+        raise InputError.single("company.yaml", f"file not found in {folder}; the import needs the company's "
+                                "currency and fiscal year (--into names the dataset folder)")
+    return _company(read_yaml(path), "company.yaml")
+
+
+def load_accounts(path: Path) -> AccountsMap:
+    """Read and validate an ``accounts.yaml``."""
+    from planning.plan import read_yaml
+
+    if not path.exists():
+        raise InputError.single(path.name, f"file not found ({path}); expected the mapping of accounts "
+                                "(see docs/data.md, 'Books in'), or name it with --accounts")
+    return parse_accounts(read_yaml(path), path.name)
+
+
+def read_rows(path: Path) -> list[ExportRows]:
+    """Every sheet of an ``.xlsx`` export, or the rows of a CSV / tab-separated export, as text.
+
+    A CSV is decoded as UTF-8 (with or without a byte-order mark); bytes that are not UTF-8
+    become U+FFFD, which is refused only where a cell the import reads holds one.
+    """
+    if not path.exists():
+        raise InputError.single(path.name, f"file not found ({path})")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return _workbook_rows(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise InputError.single(path.name, f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
+    lines = text.splitlines()[:60]
+    delimiter = max((",", ";", "\t"), key=lambda d: max((line.count(d) for line in lines), default=0))
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError.single(path.name, f"is not a readable CSV file ({exc})") from None
+    return [ExportRows(path.name, rows, list(range(1, len(rows) + 1)))]
+
+
+def _workbook_rows(path: Path) -> list[ExportRows]:
+    import openpyxl
+
+    from planning.tables import _cell_text
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError.single(path.name, f"cannot be read as an .xlsx workbook ({exc.__class__.__name__})") from None
+    try:
+        sheets = []
+        for sheet in book.worksheets:
+            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            sheets.append(ExportRows(f"{path.name} [{sheet.title}]", rows, list(range(1, len(rows) + 1))))
+    finally:
+        book.close()
+    return sheets
+
+
+def _existing_actuals(path: Path, fiscal_year_start_month: int, digits: int):
+    """The current ``actuals.csv`` as (period, department, {line: minor units}) rows, validated."""
+    from planning.dataset import ACTUALS_COLUMNS
+    from planning.money import cents_array
+    from planning.tables import check_columns, read_csv_table, report_duplicates
+
+    if not path.exists():
+        return []
+    raw = read_csv_table(path)
+    problems: list[Problem] = []
+    frame = check_columns(raw, ACTUALS_COLUMNS, problems, fiscal_year_start_month)
+    report_duplicates(frame, ["period", "department"], raw.file, problems, "period and department")
+    if problems:
+        raise InputError([*problems, Problem(raw.file, None, None, "must be valid before the import adds to it; "
+                                             "fix it or move it away")])
+    scale = 10 ** (2 - digits)
+    rows = []
+    for record in frame.itertuples(index=False):
+        values = {line: int(cents_array([getattr(record, line)])[0]) // scale for line in ("revenue", "cogs", "opex")}
+        rows.append((record.period, record.department, values))
+    return rows
+
+
+def _postings(source: str, path: Path, mapping: AccountsMap, company: Company, digits: int
+              ) -> tuple[list[Posting], list[Problem], int]:
+    if source == "beancount":
+        from beancount import loader
+
+        if not path.exists():
+            raise InputError.single(path.name, f"file not found ({path})")
+        entries, errors, _ = loader.load_file(str(path))
+        postings, problems = ledger_postings(entries, errors, mapping.departments, path.name, digits)
+        return postings, problems, 0
+    preset = resolve_preset(source, mapping.source)
+    if source == "generic" and not mapping.source.columns:
+        raise InputError.single(mapping.file, "the generic preset needs the export's column names; expected "
+                                "source.columns with date, account_code or account_name, and debit and "
+                                "credit or amount", column="source.columns")
+    column = mapping.departments.column or preset.department_column
+    parsed = None
+    for sheet in read_rows(path):
+        parsed = parse_export(sheet, preset, column, company.currency, digits)
+        if parsed.header_row is not None:
+            break
+    return parsed.postings, parsed.problems, parsed.totals_checked
+
+
+def import_books(source: str, file: Path | str, into: Path | str, accounts: Path | str | None = None,
+                 replace: bool = False, write: bool = True) -> BooksImport:
+    """Import a quarter's (or several quarters') actuals from the books into ``into/actuals.csv``.
+
+    Parameters
+    ----------
+    source : str
+        ``xero``, ``qbo``, ``myob``, ``generic`` (a general-ledger export) or ``beancount``.
+    file : path
+        The export (``.csv``, tab-separated text or ``.xlsx``) or the Beancount ledger.
+    into : path
+        The dataset folder: its ``company.yaml`` gives the currency and fiscal year, and its
+        ``actuals.csv`` is written (created, or merged into).
+    accounts : path, optional
+        The mapping; default ``into/accounts.yaml``.
+    replace : bool
+        Replace quarters that ``actuals.csv`` already has with other figures.
+    write : bool
+        False to only check and report (nothing is written).
+
+    Raises
+    ------
+    InputError
+        With every problem of the mapping, the books and the current ``actuals.csv``; then
+        nothing is written.
+    """
+    if source not in SOURCES:
+        raise InputError.single("--from", f"{source!r} is not a source; expected one of {', '.join(SOURCES)}")
+    file, into = Path(file), Path(into)
+    company = read_company(into)
+    mapping = load_accounts(Path(accounts) if accounts else into / "accounts.yaml")
+    digits = min(minor_digits(company.currency), 2)   # the workbook keeps amounts in cents at most
+    postings, problems, totals_checked = _postings(source, file, mapping, company, digits)
+    if not postings and not problems:
+        problems.append(Problem(file.name, None, None, "has no postings; expected the general ledger's lines"))
+    books = build_actuals(postings, mapping, company.fiscal_year_start_month, company.currency, digits)
+    problems.extend(books.problems)
+    if problems:
+        raise InputError(problems)
+    actuals_path = into / "actuals.csv"
+    existing = _existing_actuals(actuals_path, company.fiscal_year_start_month, digits)
+    merged = merge_actuals(existing, books.rows, mapping.departments.order, replace, digits, actuals_path.name)
+    if merged.problems:
+        raise InputError(merged.problems)
+    unreconciled = [c.period for c in books.checks if not c.reconciled]
+    if unreconciled:  # pragma: no cover - every posting is counted once by construction; kept as a guard
+        raise InputError.single(file.name, f"does not reconcile for {', '.join(unreconciled)}")
+    result = BooksImport(source, file, actuals_path, company, digits, books, merged, totals_checked)
+    result.excluded_postings = sum(a.postings for a in books.accounts if a.line == "excluded")
+    changed = any(c.status != "unchanged" for c in merged.changes)
+    if write and changed:
+        from planning.export import CannotWrite, write_atomic
+
+        text = actuals_csv_text(merged, digits)
+        try:
+            write_atomic(actuals_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        except CannotWrite as exc:
+            raise InputError.single("--into", f"{exc.path} cannot be written ({exc.strerror}); expected a folder "
+                                    "you can write to") from None
+        result.written = True
+    return result
