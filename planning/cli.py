@@ -57,6 +57,12 @@ def cmd_validate(args) -> int:
           f"shared by {plan.distribution.method}")
     if dataset.scenarios is not None:
         print(f"  scenarios: {', '.join(dataset.scenarios.names)}")
+    if (dataset.root / "accounts.yaml").exists():   # the mapping for `planning import` (docs/data.md)
+        from planning.books import load_accounts
+
+        mapping = load_accounts(dataset.root / "accounts.yaml")
+        print(f"  accounts: {len(mapping.rules)} rules for `planning import`, "
+              f"{len(mapping.departments.order)} departments")
     unknown = sorted(set(plan.distribution.department_weights) - set(staff["department"]))
     if unknown:
         print(f"  note:     distribution.department_weights names {', '.join(map(repr, unknown))}, which no one in "

@@ -123,10 +123,12 @@ def build_actuals(postings: list[Posting], mapping: AccountsMap, fiscal_year_sta
         row[rule.line] += _signed(rule.line, posting.debit)
     for account, rows in missing.items():
         shown = ", ".join(str(r) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
-        out.problems.append(Problem(by_account[account][0].file, None, mapping.departments.column or "department",
-                                    f"{len(rows)} posting{'s' if len(rows) != 1 else ''} to {account.label!r} "
-                                    f"(at {shown}) have no department; expected a tracking value, a department on "
-                                    "the account's rule, or departments.default"))
+        many = len(rows) != 1
+        out.problems.append(Problem(by_account[account][0].file, rows[0], mapping.departments.column or "department",
+                                    f"{len(rows)} posting{'s' if many else ''} to {account.label!r} "
+                                    f"{'have' if many else 'has'} no department ({'rows' if many else 'row'} {shown}); "
+                                    "expected a tracking value, a department on the account's rule, or "
+                                    "departments.default"))
     _fill_departments(out, mapping)
     for (period, department), row in sorted(out.rows.items()):
         for line, value in row.items():
