@@ -10,7 +10,6 @@ import pytest
 from planning import load_dataset
 from planning.books import import_books
 from planning.cli import main
-
 from tests.conftest import ROOT, SAMPLE
 
 BOOKS = {"xero": SAMPLE / "books" / "xero-account-transactions.csv",
