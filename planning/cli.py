@@ -283,6 +283,21 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_import_staff(args) -> int:
+    from planning.books.files import import_staff
+
+    result = import_staff(args.file, args.into, args.mapping, replace=args.replace)
+    if args.json:
+        _print_json({"file": str(result.file), "staff": str(result.staff_path), "people": result.people,
+                     "changes": result.changes, "written": result.written})
+        return 0
+    print(f"{result.people} people in {result.file.name}")
+    for change in result.changes:
+        print(f"  {change}")
+    print(f"wrote {result.staff_path}" if result.written else f"{result.staff_path}: nothing to change")
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------
 
 
@@ -372,6 +387,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--replace", action="store_true", help="replace quarters actuals.csv already has")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("import-staff", help="staff.csv from a payroll system's employee export")
+    p.add_argument("file", type=Path, help="the employee export (.csv or .xlsx)")
+    p.add_argument("--mapping", type=Path, help="the column mapping (default: INTO/payroll.yaml)")
+    p.add_argument("--into", required=True, type=Path, help="the dataset folder whose staff.csv is written")
+    p.add_argument("--replace", action="store_true", help="update people already in staff.csv")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=cmd_import_staff)
 
     return parser
 

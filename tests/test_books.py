@@ -323,7 +323,7 @@ def test_a_quarter_already_in_actuals_is_replaced_only_with_replace(tmp_path, ca
     assert (into / "actuals.csv").read_text() == EXPECTED
     assert main([*args, "--replace"]) == 0
     out = capsys.readouterr().out
-    assert "2025Q1: unchanged" in out and "2025Q2: replaced" in out
+    assert "unchanged: 2025Q1\n" in out and "replaced:  2025Q2\n" in out
     assert "Delivery: opex 1,234.56 -> 1,134.56" in out
     assert "2025Q2,Delivery,0.00,0.00,1134.56" in (into / "actuals.csv").read_text()
 

@@ -21,7 +21,8 @@ from planning.books.quarters import BooksActuals, build_actuals
 from planning.dataset import Company
 from planning.errors import InputError, Problem
 
-__all__ = ["SOURCES", "BooksImport", "import_books", "load_accounts", "read_company", "read_rows"]
+__all__ = ["SOURCES", "BooksImport", "StaffImport", "import_books", "import_staff", "load_accounts",
+           "read_company", "read_rows"]
 
 SOURCES = (*PRESETS, "beancount")
 
@@ -210,6 +211,90 @@ def import_books(source: str, file: Path | str, into: Path | str, accounts: Path
         text = actuals_csv_text(merged, digits)
         try:
             write_atomic(actuals_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        except CannotWrite as exc:
+            raise InputError.single("--into", f"{exc.path} cannot be written ({exc.strerror}); expected a folder "
+                                    "you can write to") from None
+        result.written = True
+    return result
+
+
+@dataclass
+class StaffImport:
+    """The outcome of :func:`import_staff`."""
+
+    file: Path
+    staff_path: Path
+    people: int
+    changes: list[str]
+    written: bool = False
+
+
+def import_staff(file: Path | str, into: Path | str, mapping: Path | str | None = None, replace: bool = False,
+                 write: bool = True) -> StaffImport:
+    """Update ``into/staff.csv`` from a payroll system's employee export (``.csv`` or ``.xlsx``).
+
+    Parameters
+    ----------
+    file : path
+        The employee export.
+    into : path
+        The dataset folder (``company.yaml`` for the fiscal year; ``staff.csv`` is written).
+    mapping : path, optional
+        The column mapping; default ``into/payroll.yaml`` (see docs/books.md).
+    replace : bool
+        Update people already in ``staff.csv`` whose payroll record differs.
+    write : bool
+        False to only check and report.
+
+    Raises
+    ------
+    InputError
+        With every problem; then nothing is written.
+    """
+    from planning.books.payroll import merge_staff, parse_payroll, staff_csv_text, staff_from_export
+    from planning.dataset import STAFF_COLUMNS, _check_table
+    from planning.plan import read_yaml
+    from planning.tables import read_csv_table
+
+    file, into = Path(file), Path(into)
+    company = read_company(into)
+    path = Path(mapping) if mapping else into / "payroll.yaml"
+    if not path.exists():
+        raise InputError.single(path.name, f"file not found ({path}); expected the payroll column mapping "
+                                "(see docs/books.md, 'Staff from payroll'), or name it with --mapping")
+    payroll = parse_payroll(read_yaml(path), path.name)
+    problems: list[Problem] = []
+    records: list[dict[str, str]] = []
+    for sheet in read_rows(file):
+        records, found = staff_from_export(sheet, payroll, company.fiscal_year_start_month)
+        problems = found
+        if records or not found or "has no header row" not in str(found[0]):
+            break
+    if not records and not problems:
+        problems.append(Problem(file.name, None, None, "has no employees; expected one row per person"))
+    if problems:
+        raise InputError(problems)
+    staff_path = into / "staff.csv"
+    existing, numbers = [], []
+    if staff_path.exists():
+        raw = read_csv_table(staff_path)
+        checked: list[Problem] = []
+        _check_table("staff", raw, STAFF_COLUMNS, checked, company.fiscal_year_start_month)
+        if checked:
+            raise InputError([*checked, Problem(raw.file, None, None, "must be valid before the import updates it")])
+        existing = [{k: str(v) for k, v in r.items()} for r in raw.frame.to_dict("records")]
+        numbers = [int(n) for n in raw.rows]
+    rows, changes, merge_problems = merge_staff(existing, records, replace, staff_path.name, numbers)
+    if merge_problems:
+        raise InputError(merge_problems)
+    result = StaffImport(file, staff_path, len(records), changes)
+    people_changed = any(not c.startswith("kept as they are") for c in changes)
+    if write and people_changed:
+        from planning.export import CannotWrite, write_atomic
+
+        text = staff_csv_text(rows)
+        try:
+            write_atomic(staff_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
         except CannotWrite as exc:
             raise InputError.single("--into", f"{exc.path} cannot be written ({exc.strerror}); expected a folder "
                                     "you can write to") from None

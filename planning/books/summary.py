@@ -58,8 +58,12 @@ def import_summary(result) -> list[str]:
                      + ("   yes, to the cent" if check.reconciled else "   NO"))
     lines.append(f"  (amounts in {cur}; revenue = credits - debits, cogs and opex = debits - credits)")
     lines.append("")
-    for change in result.merged.changes:
-        lines.append(f"  {change.period}: {change.status}")
+    for status in ("added", "unchanged"):
+        periods = [c.period for c in result.merged.changes if c.status == status]
+        if periods:
+            lines.append(f"  {status + ':':<10} {', '.join(periods)}")
+    for change in (c for c in result.merged.changes if c.status == "replaced"):
+        lines.append(f"  {'replaced:':<10} {change.period}")
         lines.extend(f"    {detail}" for detail in change.details)
     if result.written:
         lines.append(f"wrote {result.actuals_path}")

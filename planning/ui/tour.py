@@ -16,7 +16,7 @@ from pathlib import Path
 from planning.dataset import load_dataset
 from planning.errors import InputError
 
-__all__ = ["TYPO", "typo_demo"]
+__all__ = ["TYPO", "typo_demo", "books_demo"]
 
 TYPO = "12k"
 """What the demonstration writes into the first ``annual_salary``: a number with a unit."""
@@ -59,6 +59,41 @@ def typo_demo(data_path: str | Path) -> str:
         except InputError as exc:
             return str(exc)
     return "The copy loaded without a problem: the typo was not caught."  # pragma: no cover - a bug
+
+
+def books_demo(data_path: str | Path, source: str = "xero") -> str:
+    """Import a dataset's books (``books/`` beside ``accounts.yaml``) into a scratch folder.
+
+    The import's summary (accounts mapped, each quarter reconciled) and whether the imported
+    ``actuals.csv`` is the dataset's own, byte for byte. The dataset is only read.
+
+    Parameters
+    ----------
+    data_path : str or Path
+        A dataset folder (or a workbook in one) with ``accounts.yaml`` and ``books/``.
+    source : str
+        ``xero`` (the general-ledger export) or ``beancount`` (the ledger).
+    """
+    from planning.books import import_books, import_summary
+
+    folder = Path(data_path)
+    folder = folder.parent if folder.is_file() else folder
+    books = {"xero": folder / "books" / "xero-account-transactions.csv",
+             "beancount": folder / "books" / "bluegum.beancount"}[source]
+    if not (folder / "accounts.yaml").exists() or not books.exists():
+        return (f"{folder} has no accounts.yaml and {books.relative_to(folder)}: export your general ledger and "
+                "map your accounts as docs/data.md ('Books in') shows, then run `planning import`.")
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        for name in ("company.yaml", "accounts.yaml"):
+            shutil.copy2(folder / name, scratch / name)
+        result = import_books(source, books, scratch)
+        lines = import_summary(result)[:-1]        # not the scratch folder's path
+        own = folder / "actuals.csv"
+        same = own.exists() and (scratch / "actuals.csv").read_bytes() == own.read_bytes()
+    lines.append(f"The imported actuals.csv is {'the same as' if same else 'NOT the same as'} {own.name}, "
+                 "byte for byte.")
+    return "\n".join(lines)
 
 
 def _typo_cell(rows: list[list[object]]) -> tuple[int, int] | None:
