@@ -252,11 +252,14 @@ class SharingRule:
     @classmethod
     def build(cls, weights, caps) -> SharingRule:
         w = np.asarray(weights, dtype=float)
-        # Weights only matter relative to each other. Weights near the smallest float would
-        # overflow cap/weight and the level to inf (and ignore the caps), so rescale those.
-        w_max = w.max(initial=0.0)
-        if 0 < w_max < 1e-150:
-            w = w / w_max
+        # Weights only matter relative to each other. A weight near the smallest float (or
+        # 1e-300 of the largest) would overflow cap/weight and the level to inf and so
+        # ignore the caps: rescale to the largest and lift such weights to 1e-290 of it.
+        positive = w > 0
+        if positive.any():
+            w_max = w.max()
+            if w_max < 1e-150 or w[positive].min() < w_max * 1e-290:
+                w = np.where(positive, np.maximum(w / w_max, 1e-290), 0.0)
         c = np.where(w > 0, np.asarray(caps, dtype=float), 0.0)
         active = np.flatnonzero(w > 0)
         with np.errstate(over="ignore"):
@@ -287,6 +290,11 @@ class SharingRule:
         # A weight left near the smallest float can overflow the division to inf (no warning).
         with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
             lam = np.where(left > 0, (pools - self._capped_sum[k]) / np.where(left > 0, left, 1), np.inf)
+        if self._ratio.size:
+            # The level is at least the ratio of the last person capped; pool - capped_sum
+            # can cancel below it when the weight left is tiny.
+            last_capped = self._ratio[np.maximum(k - 1, 0)]
+            lam = np.where(k > 0, np.maximum(lam, last_capped), lam)
         return lam
 
     def allocated(self, pools) -> np.ndarray:

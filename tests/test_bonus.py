@@ -246,14 +246,12 @@ def iterative_reference(pool, weights, caps):
     """The contract's words, literally: cap, reshare among the others, repeat."""
     pay = np.zeros_like(weights)
     active = weights > 0
-    if active.any():  # weights only matter relative to each other; keep w / w.sum() finite
-        weights = weights / weights.max()
     left = pool
     while True:
         w = np.where(active, weights, 0.0)
         if w.sum() <= 0 or left <= 1e-12:
             break
-        share = left * w / w.sum()
+        share = left * (w / w.sum())  # w / sum first: left * w underflows for a denormal w
         over = active & (pay + share > caps)
         if not over.any():
             pay += share
@@ -268,6 +266,9 @@ def iterative_reference(pool, weights, caps):
        st.floats(0, 20000))
 @example(people=[(5e-324, 2.0)], pool=1.0)  # cap/weight overflows: the cap must still hold
 @example(people=[(5e-324, 2.0)], pool=1.5)
+@example(people=[(1.0, 0.0), (5e-324, 2.0)], pool=1.0)
+@example(people=[(1.0, 1.0), (5e-324, 1.0)], pool=1.0)
+@example(people=[(2.0, 0.0), (5e-324, 1.0)], pool=1.0)
 def test_water_filling_equals_the_iteration(people, pool):
     w = np.array([p[0] for p in people])
     c = np.array([p[1] for p in people])
