@@ -20,11 +20,15 @@ from planning.dataset import Dataset
 from planning.errors import InputError, Problem
 from planning.financials import PeriodResult, period_result
 from planning.money import (
-    format_money,
+    Unit,
+    format_cents,
     format_percent,
+    from_cents,
     largest_remainder,
     round_cents,
     round_cents_array,
+    to_cents,
+    unit_digits,
 )
 from planning.periods import Period
 from planning.plan import Distribution, Gates, Plan, Pool
@@ -101,11 +105,11 @@ class PoolArrays:
     raw: np.ndarray          # before any limit, 0 where a gate failed
     after_floor: np.ndarray
     after_cap: np.ndarray
-    pool: np.ndarray         # after self-funding, rounded to cents
+    pool: np.ndarray         # after self-funding, rounded to whole minor units (cents)
     excess_gop: np.ndarray   # max(0, GOP - gop_target)
 
 
-def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArrays:
+def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target, unit: Unit = 2) -> PoolArrays:
     """The pool for arrays of results (domain section 4.1, steps 1-4).
 
     Parameters
@@ -113,6 +117,8 @@ def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArr
     plan : Plan
     revenue, gop, revenue_target, gop_target : array_like
         Amounts in currency units; broadcast together.
+    unit : Currency, str or int
+        The currency's minor unit (a Currency, its code, or decimals): "cents" below.
 
     Notes
     -----
@@ -136,7 +142,7 @@ def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArr
     pool: Pool = plan.pool
     # GOP above target is money: round the difference to cents, so the float noise of two large
     # amounts (22,009,152.70 - 22,006,952.00 = 2,200.699999999255) cannot move a half cent.
-    excess = np.maximum(0.0, round_cents_array(gop - gop_target))
+    excess = np.maximum(0.0, round_cents_array(gop - gop_target, unit))
     if pool.method == "excess_gop_share":
         raw = pool.rate * excess
     elif pool.method == "gop_share":
@@ -148,7 +154,7 @@ def pool_arrays(plan: Plan, revenue, gop, revenue_target, gop_target) -> PoolArr
     after_cap = np.minimum(after_floor, pool.cap) if pool.cap is not None else after_floor
     final = np.minimum(after_cap, excess) if pool.self_funding else after_cap
     return PoolArrays(revenue_passed, gop_passed, passed, raw, after_floor, after_cap,
-                      round_cents_array(final), excess)
+                      round_cents_array(final, unit), excess)
 
 
 # --- the people -----------------------------------------------------------------------------
@@ -224,13 +230,15 @@ def staff_in_period(staff: pd.DataFrame, period: Period, distribution: Distribut
     })
 
 
-def cap_cents(people: pd.DataFrame) -> np.ndarray:
-    """Each person's cap in whole cents, floored so no one is paid above a cap (inf: no cap).
+def cap_cents(people: pd.DataFrame, unit: Unit = 2) -> np.ndarray:
+    """Each person's cap in whole minor units, floored so no one is paid above a cap (inf: no cap).
 
-    ``people`` is a :func:`staff_in_period` frame. The 1e-6 cent absorbs float noise
-    (a cap of 0.29 is 28.999999999999996 cents before flooring, and stays 29).
+    ``people`` is a :func:`staff_in_period` frame; ``unit`` the currency's minor unit. The
+    1e-6 cent absorbs float noise (a cap of 0.29 is 28.999999999999996 cents before
+    flooring, and stays 29).
     """
-    return np.floor(people["cap"].to_numpy() * 100 + 1e-6)
+    return np.floor(people["cap"].to_numpy() * 10 ** unit_digits(unit) + 1e-6)
+
 
 
 @dataclass(frozen=True, eq=False)
@@ -382,6 +390,7 @@ class GateCheck:
     passed: bool
     actual: float
     target: float
+    unit: Unit = 2          # the currency's minor unit, for gap_amount
 
     @property
     def name(self) -> str:
@@ -396,7 +405,7 @@ class GateCheck:
     @property
     def gap_amount(self) -> float:
         """Currency needed to reach the gate (0 when passed)."""
-        return max(0.0, round_cents(self.threshold * self.target - self.actual)) if not self.passed else 0.0
+        return max(0.0, round_cents(self.threshold * self.target - self.actual, self.unit)) if not self.passed else 0.0
 
 
 @dataclass(frozen=True)
@@ -445,7 +454,7 @@ class BonusResult:
 
     @property
     def excess_gop(self) -> float:
-        return max(0.0, round_cents(self.gop - self.gop_target))
+        return max(0.0, round_cents(self.gop - self.gop_target, self.currency))
 
     @property
     def pool_share_of_gop(self) -> float:
@@ -460,18 +469,19 @@ class BonusResult:
     @property
     def gop_after_bonus(self) -> float:
         """GOP less what is actually paid out (the unallocated part stays with the company)."""
-        return round_cents(self.gop - self.allocated)
+        return round_cents(self.gop - self.allocated, self.currency)
 
     def by_department(self) -> pd.DataFrame:
         """Headcount, eligible people and payouts per department."""
         a = self.allocations
         grouped = a.groupby("department").agg(
             people=("employee_id", "size"), eligible=("eligible", "sum"), payout=("payout", "sum"))
-        grouped["payout"] = grouped["payout"].round(2)
+        grouped["payout"] = grouped["payout"].round(unit_digits(self.currency))
         return grouped
 
     def to_dict(self) -> dict:
-        """The ``bonus --json`` object: amounts as numbers with two decimals."""
+        """The ``bonus --json`` object: amounts as numbers to the currency's minor unit."""
+        digits = unit_digits(self.currency)
         def _num(x):
             return None if x != x else x  # NaN -> null
 
@@ -488,9 +498,9 @@ class BonusResult:
                 "tenure": round(float(r.tenure), 6),
                 "fte": float(r.fte),
                 "weight": round(float(r.weight), 6),
-                "cap": None if not np.isfinite(r.cap) else round(float(r.cap), 2),
+                "cap": None if not np.isfinite(r.cap) else round(float(r.cap), digits),
                 "capped": bool(r.capped),
-                "payout": round(float(r.payout), 2),
+                "payout": round(float(r.payout), digits),
             }
             for r in rows.itertuples(index=False)
         ]
@@ -509,12 +519,12 @@ class BonusResult:
                  "passed": g.passed, "shortfall": g.shortfall, "gap_amount": g.gap_amount}
                 for g in self.gates
             ],
-            "raw_pool": round(self.raw_pool, 2),
-            "limits": [{"name": x.name, "before": round(x.before, 2), "after": round(x.after, 2)}
+            "raw_pool": round(self.raw_pool, digits),
+            "limits": [{"name": x.name, "before": round(x.before, digits), "after": round(x.after, digits)}
                        for x in self.limits],
-            "pool": round(self.pool, 2),
-            "allocated": round(self.allocated, 2),
-            "unallocated": round(self.unallocated, 2),
+            "pool": round(self.pool, digits),
+            "allocated": round(self.allocated, digits),
+            "unallocated": round(self.unallocated, digits),
             "pool_share_of_gop": _num(self.pool_share_of_gop),
             "pool_share_of_excess_gop": _num(self.pool_share_of_excess_gop),
             "gop_after_bonus": self.gop_after_bonus,
@@ -536,18 +546,20 @@ def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, pla
         The period, for tenure.
     plan : Plan
     currency : str
-        For the explanation only.
+        The ISO code (best a :class:`~planning.money.Currency`, which also knows the locale):
+        the pool and payouts are whole minor units of it ('' counts in cents of two decimals).
     salary_factor : float
         Scales every salary (scenario pay rises); 1 for actuals.
 
     Returns
     -------
     BonusResult
-        Payouts are whole cents, add up exactly to ``pool - unallocated``; leftover cents go
+        Payouts are whole minor units ("cents"), add up exactly to ``pool - unallocated``; leftover cents go
         to the largest fractional remainders, ties to the lower employee_id
         (:func:`employee_id_order`: numerically when every id is a whole number).
     """
-    steps = pool_arrays(plan, result.revenue, result.gop, result.revenue_target, result.gop_target)
+    unit = currency or 2
+    steps = pool_arrays(plan, result.revenue, result.gop, result.revenue_target, result.gop_target, unit)
     gates = []
     for metric, threshold, actual, target in (
         ("revenue", plan.gates.revenue, result.revenue, result.revenue_target),
@@ -555,33 +567,33 @@ def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, pla
     ):
         if threshold is not None:
             passed = bool((steps.revenue_passed if metric == "revenue" else steps.gop_passed).item())
-            gates.append(GateCheck(metric, threshold, actual / target, passed, actual, target))
-    raw = round_cents(float(steps.raw))
+            gates.append(GateCheck(metric, threshold, actual / target, passed, actual, target, unit))
+    raw = round_cents(float(steps.raw), unit)
     limits = []
     if steps.gates_passed.item():
         for name, before, after in (("floor", steps.raw, steps.after_floor),
                                      ("cap", steps.after_floor, steps.after_cap),
                                      ("self_funding", steps.after_cap, steps.pool)):
-            if round_cents(float(after)) != round_cents(float(before)):
-                limits.append(Limit(name, round_cents(float(before)), round_cents(float(after))))
+            if round_cents(float(after), unit) != round_cents(float(before), unit):
+                limits.append(Limit(name, round_cents(float(before), unit), round_cents(float(after), unit)))
     pool = float(steps.pool)
 
     people = staff_in_period(staff, period, plan.distribution, salary_factor, plan.source)
-    caps = cap_cents(people)
+    caps = cap_cents(people, unit)
     rule = SharingRule.build(people["weight"].to_numpy(), caps)
-    pool_cents = int(round(pool * 100))
+    pool_cents = to_cents(pool, unit)
     allocated_cents = int(round(float(rule.allocated(pool_cents)))) if pool_cents else 0
     exact = rule.shares(pool_cents) if allocated_cents else np.zeros(len(people))
     payout_cents = largest_remainder(exact, allocated_cents, employee_id_order(people["employee_id"]))
-    people["exact_share"] = exact / 100
-    people["cap"] = np.where(np.isfinite(caps), caps / 100, np.inf)   # the cap applied: whole cents
+    people["exact_share"] = from_cents(exact, unit)
+    people["cap"] = np.where(np.isfinite(caps), from_cents(caps, unit), np.inf)   # the cap applied: whole cents
     people["capped"] = (people["weight"] > 0) & np.isfinite(caps) & (payout_cents >= caps) & (allocated_cents > 0)
-    people["payout"] = payout_cents / 100
+    people["payout"] = from_cents(payout_cents, unit)
     return BonusResult(
         period=result.period, currency=currency, revenue=result.revenue, gop=result.gop,
         revenue_target=result.revenue_target, gop_target=result.gop_target, gates=tuple(gates),
-        raw_pool=raw, limits=tuple(limits), pool=pool, allocated=allocated_cents / 100,
-        unallocated=(pool_cents - allocated_cents) / 100, allocations=people, plan=plan,
+        raw_pool=raw, limits=tuple(limits), pool=pool, allocated=from_cents(allocated_cents, unit),
+        unallocated=from_cents(pool_cents - allocated_cents, unit), allocations=people, plan=plan,
     )
 
 
@@ -617,7 +629,7 @@ def bonus_for_period(dataset: Dataset, period: str | Period, plan: Plan | None =
 
 def explain_pool(result: BonusResult) -> list[str]:
     """Sentences explaining the gates and the pool, for everyone."""
-    m = lambda x: format_money(x, result.currency, 2)  # noqa: E731
+    m = lambda x: format_cents(x, result.currency)  # noqa: E731
     lines = [
         f"The company made {format_percent(result.revenue_attainment)} of its revenue target "
         f"({m(result.revenue)} of {m(result.revenue_target)}) and {format_percent(result.gop_attainment)} "
@@ -673,7 +685,7 @@ def explain_payout(result: BonusResult, employee_id: str) -> str:
     if rows.empty:
         raise KeyError(f"no employee {employee_id!r} in period {result.period}")
     person = rows.iloc[0]
-    m = lambda x: format_money(x, result.currency, 2)  # noqa: E731
+    m = lambda x: format_cents(x, result.currency)  # noqa: E731
     lines = explain_pool(result)
     if not person["eligible"]:
         lines.append(f"{person['name']} receives nothing: {person['reason']}.")

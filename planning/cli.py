@@ -72,7 +72,7 @@ def cmd_validate(args) -> int:
 
 def cmd_pnl(args) -> int:
     from planning.financials import period_result
-    from planning.money import format_money
+    from planning.money import format_cents
 
     dataset, _ = _load(args)
     result = period_result(dataset, args.period)
@@ -84,9 +84,9 @@ def cmd_pnl(args) -> int:
     print(f"{dataset.company.name}, {result.period}")
     for key, label in (("revenue", "Revenue"), ("cogs", "Cost of goods sold"), ("gross_profit", "Gross profit"),
                        ("opex", "Operating expenses"), ("gop", "GOP")):
-        print(f"  {label:<22}{format_money(d[key], cur, 2):>22}")
-    print(f"  {'Revenue target':<22}{format_money(d['revenue_target'], cur, 2):>22}   attainment {d['revenue_attainment']:.1%}")
-    print(f"  {'GOP target':<22}{format_money(d['gop_target'], cur, 2):>22}   attainment {d['gop_attainment']:.1%}")
+        print(f"  {label:<22}{format_cents(d[key], cur):>22}")
+    print(f"  {'Revenue target':<22}{format_cents(d['revenue_target'], cur):>22}   attainment {d['revenue_attainment']:.1%}")
+    print(f"  {'GOP target':<22}{format_cents(d['gop_target'], cur):>22}   attainment {d['gop_attainment']:.1%}")
     return 0
 
 
@@ -123,7 +123,7 @@ def _write_outputs(args, result, text: str) -> None:
 
 def _bonus_text(dataset, result) -> str:
     from planning.bonus import explain_pool, sharing_rule_text
-    from planning.money import format_money
+    from planning.money import format_cents
 
     cur = result.currency
     lines = [f"{dataset.company.name}: success bonus for {result.period}", ""]
@@ -133,10 +133,10 @@ def _bonus_text(dataset, result) -> str:
     table["eligible"] = table["eligible"].map({True: "yes", False: "no"})
     table["capped"] = table["capped"].map({True: "cap", False: ""})
     table["weight"] = table["weight"].map(lambda w: f"{w:,.2f}")
-    table["payout"] = table["payout"].map(lambda x: format_money(x, "", 2))
+    table["payout"] = table["payout"].map(lambda x: format_cents(x, cur, code=False))
     lines.append(table.to_string(index=False))
-    lines += ["", f"  Pool {format_money(result.pool, cur, 2)} = allocated {format_money(result.allocated, cur, 2)}"
-              f" + unallocated {format_money(result.unallocated, cur, 2)}"]
+    lines += ["", f"  Pool {format_cents(result.pool, cur)} = allocated {format_cents(result.allocated, cur)}"
+              f" + unallocated {format_cents(result.unallocated, cur)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -203,7 +203,7 @@ def _emit(args, text: str) -> None:
 
 def cmd_scenario(args) -> int:
     from planning.bonus import explain_pool
-    from planning.money import format_money
+    from planning.money import format_cents
     from planning.scenarios import driver_table, run_scenario, scenario_set
 
     dataset, plan = _load(args)
@@ -221,7 +221,7 @@ def cmd_scenario(args) -> int:
         rate = line in ("lead_to_win", "gross_margin")
         count = line == "leads"
         fmt = ((lambda x: f"{x:.2%}") if rate else (lambda x: f"{x:,.1f}") if count
-               else (lambda x: format_money(x, cur, 2)))
+               else (lambda x: format_cents(x, cur)))
         change = ""
         if row["change"] == row["change"] and row["change"]:   # a driver this scenario changes
             change = f"   ({row['change'] * 100:+.2f} points)" if rate else f"   ({row['change']:+.1%})"
@@ -231,15 +231,15 @@ def cmd_scenario(args) -> int:
     by_department = result.by_department()
     if result.allocated:
         lines += ["", "  Payouts by department:"]
-        lines += [f"    {dept:<16}{format_money(row.payout, cur, 2):>18}  ({int(row.eligible)} eligible)"
+        lines += [f"    {dept:<16}{format_cents(row.payout, cur):>18}  ({int(row.eligible)} eligible)"
                   for dept, row in by_department.iterrows()]
-    lines.append(f"  GOP after the bonus: {format_money(result.gop_after_bonus, cur, 2)}")
+    lines.append(f"  GOP after the bonus: {format_cents(result.gop_after_bonus, cur)}")
     _emit(args, "\n".join(lines) + "\n")
     return 0
 
 
 def cmd_simulate(args) -> int:
-    from planning.money import format_money
+    from planning.money import format_cents
     from planning.montecarlo import simulate
 
     dataset, plan = _load(args)
@@ -248,7 +248,7 @@ def cmd_simulate(args) -> int:
     if args.json:
         _emit(args, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return 0
-    m = lambda x: format_money(x, result.currency, 2)  # noqa: E731
+    m = lambda x: format_cents(x, result.currency)  # noqa: E731
     lines = [
         f"{dataset.company.name}: Monte Carlo of scenario {result.scenario!r} for {result.period}",
         f"  {result.draws:,} draws, seed {result.seed}, projected from the actuals of {result.base_period}",

@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from planning.errors import InputError, Problem
+from planning.money import Currency, currency_problem, locale_problem
 from planning.periods import Period, parse_period
 from planning.plan import Plan, parse_plan, read_yaml
 from planning.tables import (
@@ -37,18 +38,6 @@ from planning.tables import (
 
 __all__ = ["Company", "Dataset", "load_dataset", "TABLES"]
 
-#: ISO 4217 currency codes in use; precious metals and test codes (XAU, XAG, XTS, XXX, ...) are
-#: left out: nobody is paid in them.
-_ISO_4217 = """
-AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN
-BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB
-EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
-KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR
-MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR
-SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH
-UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XCD XCG XDR XOF XPF XSU XUA YER ZAR ZMW ZWG ZWL
-"""
-CURRENCIES = frozenset(_ISO_4217.split())
 
 
 def _positive(s):
@@ -93,11 +82,24 @@ TABLES = {"staff": (STAFF_COLUMNS, True), "actuals": (ACTUALS_COLUMNS, True),
           "targets": (TARGETS_COLUMNS, True), "funnel": (FUNNEL_COLUMNS, False)}
 
 
+#: ``date_order`` values of company.yaml: how a date like 31/03/2026 is read.
+DATE_ORDERS = ("ISO", "DMY", "MDY")
+
+
 @dataclass(frozen=True)
 class Company:
+    """company.yaml: ``currency`` is a :class:`~planning.money.Currency` (the ISO code, which
+    knows its minor unit and the locale amounts are written in); ``date_order`` says how
+    dates written with slashes are read (``ISO``: only YYYY-MM-DD)."""
+
     name: str
     currency: str
     fiscal_year_start_month: int = 1
+    date_order: str = "ISO"
+
+    def __post_init__(self):
+        if not isinstance(self.currency, Currency):
+            object.__setattr__(self, "currency", Currency(self.currency))
 
 
 @dataclass(frozen=True, eq=False)
@@ -178,8 +180,16 @@ def _company(data: Any, label: str) -> Company:
     elif not isinstance(name, str):
         problems.append(Problem(label, None, "name", f"{name!r} is not a name; expected the company's name as text"))
     currency = data.get("currency")
-    if not isinstance(currency, str) or currency.strip().upper() not in CURRENCIES:
-        problems.append(Problem(label, None, "currency", f"{currency!r} is not a currency code; expected an ISO 4217 code like AUD, EUR or USD"))
+    if (why := currency_problem(currency)) is not None:
+        problems.append(Problem(label, None, "currency", why))
+    locale = data.get("locale")
+    if locale is not None and (why := locale_problem(locale)) is not None:
+        problems.append(Problem(label, None, "locale", why))
+    date_order = data.get("date_order", "ISO")
+    date_order = "ISO" if date_order is None else date_order
+    if not isinstance(date_order, str) or date_order.strip().upper() not in DATE_ORDERS:
+        problems.append(Problem(label, None, "date_order", f"{date_order!r} is not a date order; expected DMY "
+                                "(31/03/2026), MDY (03/31/2026) or ISO (2026-03-31 only)"))
     month = data.get("fiscal_year_start_month", 1)
     if month is None:
         month = 1
@@ -187,7 +197,8 @@ def _company(data: Any, label: str) -> Company:
         problems.append(Problem(label, None, "fiscal_year_start_month", f"{month!r} is not a month; expected a whole number from 1 to 12"))
     if problems:
         raise InputError(problems)
-    return Company(name.strip(), currency.strip().upper(), month)
+    return Company(name.strip(), Currency(currency, locale.strip() if locale else None), month,
+                   date_order.strip().upper())
 
 
 def _locate(path: Path) -> tuple[Path, Path | None]:
@@ -236,6 +247,7 @@ def load_dataset(path: Path | str) -> Dataset:
         except InputError as exc:
             problems.extend(exc.problems)
     fy_month = company.fiscal_year_start_month if company else 1
+    unit = company.currency if company else 2   # amounts are rounded to its minor unit
 
     sheets = {}
     if workbook is not None:
@@ -267,7 +279,7 @@ def load_dataset(path: Path | str) -> Dataset:
         elif required:
             where = f"{root}" + (f" (nor a sheet '{name}' in {workbook.name})" if workbook else "")
             problems.append(Problem(f"{name}.csv", None, None, f"file not found in {where}"))
-        typed[name] = None if raw is None else _check_table(name, raw, columns, problems, fy_month)
+        typed[name] = None if raw is None else _check_table(name, raw, columns, problems, fy_month, unit)
 
     syntax_problems = len(problems)
     plan_data = yaml_file("plan.yaml", True)
@@ -317,8 +329,8 @@ def _scenario_problems(data: Any) -> list[Problem]:
     return []
 
 
-def _check_table(name, raw, columns, problems, fy_month) -> pd.DataFrame:
-    frame = check_columns(raw, columns, problems, fy_month)
+def _check_table(name, raw, columns, problems, fy_month, unit=2) -> pd.DataFrame:
+    frame = check_columns(raw, columns, problems, fy_month, unit=unit)
     file = raw.file
     if name == "staff":
         report_duplicates(frame, ["employee_id"], file, problems, "employee_id")

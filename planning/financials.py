@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from planning.dataset import Dataset
-from planning.money import cents_array, sum_cents
+from planning.money import Unit, cents_array, from_cents, sum_cents
 from planning.periods import Period
 
 __all__ = ["PeriodResult", "period_result", "pnl_table", "department_pnl", "attainment"]
@@ -34,14 +34,15 @@ class PeriodResult:
     opex: float
     revenue_target: float
     gop_target: float
+    currency: Unit = 2     # the currency (its minor unit is what sums count in); 2: cents
 
     @property
     def gross_profit(self) -> float:
-        return sum_cents((self.revenue, -self.cogs))
+        return sum_cents((self.revenue, -self.cogs), self.currency)
 
     @property
     def gop(self) -> float:
-        return sum_cents((self.revenue, -self.cogs, -self.opex))
+        return sum_cents((self.revenue, -self.cogs, -self.opex), self.currency)
 
     @property
     def gross_margin(self) -> float:
@@ -58,7 +59,7 @@ class PeriodResult:
     @property
     def excess_gop(self) -> float:
         """GOP above target, never negative."""
-        return max(0.0, sum_cents((self.gop, -self.gop_target)))
+        return max(0.0, sum_cents((self.gop, -self.gop_target), self.currency))
 
     def as_dict(self) -> dict:
         """The ``pnl --json`` object: numbers, not strings."""
@@ -87,13 +88,15 @@ def period_result(dataset: Dataset, period: str | Period) -> PeriodResult:
     label = str(dataset.require_period(period))
     rows = dataset.actuals[dataset.actuals["period"] == label]
     target = dataset.targets[dataset.targets["period"] == label].iloc[0]
+    currency = dataset.company.currency
     return PeriodResult(
         period=label,
-        revenue=sum_cents(rows["revenue"]),
-        cogs=sum_cents(rows["cogs"]),
-        opex=sum_cents(rows["opex"]),
+        revenue=sum_cents(rows["revenue"], currency),
+        cogs=sum_cents(rows["cogs"], currency),
+        opex=sum_cents(rows["opex"], currency),
         revenue_target=float(target["revenue_target"]),
         gop_target=float(target["gop_target"]),
+        currency=currency,
     )
 
 
@@ -102,13 +105,14 @@ def pnl_table(dataset: Dataset) -> pd.DataFrame:
 
     Indexed by period label in order.
     """
+    unit = dataset.company.currency
     sums = dataset.actuals.assign(
-        **{c: cents_array(dataset.actuals[c]) for c in ("revenue", "cogs", "opex")}
+        **{c: cents_array(dataset.actuals[c], unit) for c in ("revenue", "cogs", "opex")}
     ).groupby("period")[["revenue", "cogs", "opex"]].sum()
     order = [str(p) for p in dataset.periods]
-    table = (sums.loc[order] / 100).astype(float)
-    table["gross_profit"] = (sums.loc[order, "revenue"] - sums.loc[order, "cogs"]) / 100
-    table["gop"] = (sums.loc[order, "revenue"] - sums.loc[order, "cogs"] - sums.loc[order, "opex"]) / 100
+    table = from_cents(sums.loc[order], unit).astype(float)
+    table["gross_profit"] = from_cents(sums.loc[order, "revenue"] - sums.loc[order, "cogs"], unit)
+    table["gop"] = from_cents(sums.loc[order, "revenue"] - sums.loc[order, "cogs"] - sums.loc[order, "opex"], unit)
     targets = dataset.targets.set_index("period")[["revenue_target", "gop_target"]]
     table = table.join(targets, how="left")
     table["revenue_attainment"] = table["revenue"] / table["revenue_target"]

@@ -30,7 +30,7 @@ from tqdm import tqdm
 from planning.bonus import SharingRule, cap_cents, pool_arrays, staff_in_period
 from planning.dataset import Dataset
 from planning.errors import InputError
-from planning.money import round_cents
+from planning.money import round_cents, unit_digits
 from planning.periods import Period
 from planning.plan import Plan, with_overrides
 from planning.scenarios import (
@@ -80,7 +80,7 @@ class _Spec:
 
 def _spec(model: ScenarioModel) -> _Spec:
     people = staff_in_period(model.staff, model.period, model.plan.distribution, model.salary_factor)
-    caps = cap_cents(people)
+    caps = cap_cents(people, model.currency)
     # Workers need weights and caps, not the staff table: keep what is pickled small.
     return _Spec(replace(model, staff=model.staff.iloc[:0]), people["weight"].to_numpy(), caps,
                  "salary_change" in model.scenario.uncertainty)
@@ -170,19 +170,21 @@ def _int_cents(cents: np.ndarray) -> np.ndarray:
 def _simulate_blocks(spec: _Spec, seed: int, blocks: Sequence[tuple[int, int]]) -> list[_BlockStats]:
     """Simulate the blocks ``(index, size)``; runs in a worker."""
     model, rule = spec.model, spec.rule
+    k = 10 ** unit_digits(model.currency)   # minor units ("cents") per currency unit
     out = []
     for block, size in blocks:
         o = _outcomes(spec, seed, block, size)
-        steps = pool_arrays(model.plan, o.revenue, o.gop, model.revenue_target, model.gop_target)
-        pool_cents = np.round(steps.pool * 100)
+        steps = pool_arrays(model.plan, o.revenue, o.gop, model.revenue_target, model.gop_target,
+                            model.currency)
+        pool_cents = np.round(steps.pool * k)
         share_cents, scale = _to_share(spec, pool_cents, o.scale)
         allocated = _allocated_cents(spec, rule, share_cents, scale)
-        excess_cents = np.round(steps.excess_gop * 100)
+        excess_cents = np.round(steps.excess_gop * k)
         counts = np.array([steps.revenue_passed.sum(), steps.gop_passed.sum(), steps.gates_passed.sum(),
                            (pool_cents > 0).sum(), (allocated <= excess_cents).sum()], dtype=np.int64)
         # Whole cents as int64 before summing: a float sum of a block loses cents above 2**53.
         cents = np.array([_int_cents(pool_cents).sum(), _int_cents(allocated).sum(),
-                          _int_cents(o.revenue * 100).sum(), _int_cents(o.gop * 100).sum()], dtype=np.int64)
+                          _int_cents(o.revenue * k).sum(), _int_cents(o.gop * k).sum()], dtype=np.int64)
         out.append(_BlockStats(size, counts, cents, rule.share_sums(share_cents, scale), steps.pool))
     return out
 
@@ -244,7 +246,7 @@ class MonteCarloResult:
 
     @property
     def expected_payout_by_department(self) -> pd.Series:
-        return self.people.groupby("department")["expected_payout"].sum().round(2)
+        return self.people.groupby("department")["expected_payout"].sum().round(unit_digits(self.currency))
 
     def to_dict(self) -> dict:
         """The ``simulate --json`` object."""
@@ -262,22 +264,23 @@ class MonteCarloResult:
                                               self.expected_payout_by_department.items()},
             "expected_payouts": [
                 {"employee_id": r.employee_id, "name": r.name, "department": r.department,
-                 "expected_payout": round(float(r.expected_payout), 2)}
+                 "expected_payout": round(float(r.expected_payout), unit_digits(self.currency))}
                 for r in self.people.itertuples(index=False)
             ],
         }
 
 
-def _mean(total_cents, draws: int) -> float:
+def _mean(total_cents, draws: int, unit) -> float:
     """A mean of whole-cent amounts from their exact integer sum, rounded to cents half up."""
-    return round_cents(Decimal(int(total_cents)) / draws / 100)
+    return round_cents(Decimal(int(total_cents)) / draws / 10 ** unit_digits(unit), unit)
 
 
 def _combine(model: ScenarioModel, stats: list[_BlockStats], seed: int) -> MonteCarloResult:
     draws = sum(s.draws for s in stats)
     counts = np.sum([s.counts for s in stats], axis=0)
     cents = np.sum([s.cents for s in stats], axis=0)      # int64: exact
-    payouts = np.sum([s.payout_sums for s in stats], axis=0) / draws / 100
+    unit = model.currency
+    payouts = np.sum([s.payout_sums for s in stats], axis=0) / draws / 10 ** unit_digits(unit)
     pools = np.concatenate([s.pools for s in stats])
     p10, p50, p90 = np.percentile(pools, [10, 50, 90])
     people = staff_in_period(model.staff, model.period, model.plan.distribution, model.salary_factor)
@@ -288,11 +291,11 @@ def _combine(model: ScenarioModel, stats: list[_BlockStats], seed: int) -> Monte
         currency=model.currency, draws=draws, seed=seed,
         p_revenue_gate=float(p[0]), p_gop_gate=float(p[1]), p_gates_passed=float(p[2]),
         p_pays=float(p[3]), p_self_funding=float(p[4]),
-        expected_pool=_mean(cents[0], draws), expected_cost=_mean(cents[1], draws),
-        expected_revenue=_mean(cents[2], draws), expected_gop=_mean(cents[3], draws),
+        expected_pool=_mean(cents[0], draws, unit), expected_cost=_mean(cents[1], draws, unit),
+        expected_revenue=_mean(cents[2], draws, unit), expected_gop=_mean(cents[3], draws, unit),
         # From the exact sums, not the difference of two rounded means (a cent off at times).
-        expected_gop_after_bonus=_mean(cents[3] - cents[1], draws),
-        pool_p10=round_cents(p10), pool_p50=round_cents(p50), pool_p90=round_cents(p90),
+        expected_gop_after_bonus=_mean(cents[3] - cents[1], draws, unit),
+        pool_p10=round_cents(p10, unit), pool_p50=round_cents(p50, unit), pool_p90=round_cents(p90, unit),
         people=people.reset_index(drop=True), pools=pools,
     )
 
@@ -421,10 +424,13 @@ def rate_for_expected_cost(dataset: Dataset, period: str | Period, cost: float,
     key = "pool.target_pool" if model.plan.pool.method == "payout_curve" else "pool.rate"
     high = 100.0 * cost if key == "pool.target_pool" else 1.0
 
+    scale = 10 ** unit_digits(model.currency)
+
     def expected(x: float) -> float:
         p = with_overrides(model.plan, {key: x})
-        pools = np.round(pool_arrays(p, o.revenue, o.gop, model.revenue_target, model.gop_target).pool * 100)
-        return float(_allocated_cents(spec, rule, *_to_share(spec, pools, o.scale)).mean() / 100)
+        pools = np.round(pool_arrays(p, o.revenue, o.gop, model.revenue_target, model.gop_target,
+                                     model.currency).pool * scale)
+        return float(_allocated_cents(spec, rule, *_to_share(spec, pools, o.scale)).mean() / scale)
 
     lo_cost, hi_cost = expected(0.0), expected(high)
     if not lo_cost <= cost <= hi_cost:
@@ -459,7 +465,8 @@ def gate_for_probability(dataset: Dataset, period: str | Period, probability: fl
     model = build_model(dataset, period, scenario, plan)
     _, o = _draw_outcomes(model, draws, seed)
     open_plan = with_overrides(model.plan, {f"gates.{gate}": None})
-    open_pool = pool_arrays(open_plan, o.revenue, o.gop, model.revenue_target, model.gop_target).pool
+    open_pool = pool_arrays(open_plan, o.revenue, o.gop, model.revenue_target, model.gop_target,
+                            model.currency).pool
     attainment = (o.revenue / model.revenue_target) if gate == "revenue" else (o.gop / model.gop_target)
     candidates = np.sort(attainment[open_pool > 0])[::-1]
     needed = math.ceil(probability * len(attainment) - 1e-9)

@@ -112,7 +112,8 @@ def load_proposals(dataset: Dataset, path: str | Path | None = None) -> pd.DataF
 def validate_proposals(table: RawTable, dataset: Dataset) -> pd.DataFrame:
     """Check a proposals table read as text; see :func:`load_proposals`."""
     problems: list[Problem] = []
-    frame = check_columns(table, PROPOSAL_COLUMNS, problems, dataset.company.fiscal_year_start_month)
+    frame = check_columns(table, PROPOSAL_COLUMNS, problems, dataset.company.fiscal_year_start_month,
+                          unit=dataset.company.currency)
     file = table.file
     known = set(dataset.staff["department"]) | set(dataset.actuals["department"])
     unknown = frame["department"].notna() & (frame["department"] != "") & ~frame["department"].isin(known)

@@ -32,7 +32,7 @@ from planning.dataset import Dataset, load_dataset
 from planning.errors import InputError, Problem
 from planning.export import fsync_folder
 from planning.financials import period_result
-from planning.money import format_money, format_percent
+from planning.money import format_cents, format_money, format_percent
 from planning.plan import Plan, load_plan
 from planning.provenance import input_hashes
 from planning.publishing import TEMPLATES_DIR, output_folder
@@ -92,23 +92,24 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
     and the whole-cent payout.
     """
     cur = result.currency
-    m = lambda x, d=2: format_money(x, cur, d)  # noqa: E731
+    m = lambda x: format_cents(x, cur)  # noqa: E731  (to the cent, the currency's minor unit)
+    w = lambda x: format_money(x, cur)  # noqa: E731  (whole units)
     distances = gate_distances(result, period_result(dataset, result.period).gross_margin)
     gate_lines = []
     for d in distances:
         g = d.gate
         if g.passed:
-            gate_lines.append(f"The {d.name} gate ({format_percent(g.threshold)} of target, {m(d.needed, 0)}) passed with "
-                              f"{m(d.margin, 0)} to spare ({format_percent(g.attainment)} reached).")
+            gate_lines.append(f"The {d.name} gate ({format_percent(g.threshold)} of target, {w(d.needed)}) passed with "
+                              f"{w(d.margin)} to spare ({format_percent(g.attainment)} reached).")
         else:
-            gate_lines.append(f"The {d.name} gate ({format_percent(g.threshold)} of target, {m(d.needed, 0)}) was missed by "
-                              f"{m(g.gap_amount, 0)} ({format_percent(g.attainment)} reached). " + " ".join(d.closing))
+            gate_lines.append(f"The {d.name} gate ({format_percent(g.threshold)} of target, {w(d.needed)}) was missed by "
+                              f"{w(g.gap_amount)} ({format_percent(g.attainment)} reached). " + " ".join(d.closing))
     if not distances:
         gate_lines.append("The plan has no gates.")
     company_lines = (
-        f"Revenue {m(result.revenue, 0)} against a target of {m(result.revenue_target, 0)} "
+        f"Revenue {w(result.revenue)} against a target of {w(result.revenue_target)} "
         f"({format_percent(result.revenue_attainment)}).",
-        f"GOP (gross operating profit) {m(result.gop, 0)} against a target of {m(result.gop_target, 0)} "
+        f"GOP (gross operating profit) {w(result.gop)} against a target of {w(result.gop_target)} "
         f"({format_percent(result.gop_attainment)}).",
     )
     # explain_pool opens with the attainments and one sentence per gate, shown above already
@@ -121,7 +122,7 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
     out = []
     for r in people[people["eligible"]].itertuples():
         if d.method == "salary":
-            base = ("Salary (full-time, per year)", m(r.base, 0))
+            base = ("Salary (full-time, per year)", w(r.base))
         elif d.method == "points":
             base = (f"Points for the role {r.role}", f"{r.base:g}")
         else:
@@ -151,7 +152,7 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
                                       f"{m(r.weight / total_weight * result.pool)}, but some people reached "
                                       "their individual cap and received it instead; what they could not take "
                                       "was shared again among everyone else by weight, so your share is larger.")
-                arithmetic.append(f"Your exact share of the pool is {m(r.exact_share, 4)}, paid in whole cents: "
+                arithmetic.append(f"Your exact share of the pool is {format_cents(r.exact_share, cur, 2)}, paid in whole cents: "
                                   f"{m(r.payout)}.")
             headline = f"You receive {m(r.payout)} for {result.period}."
         else:
@@ -193,7 +194,7 @@ def render_statements(dataset: Dataset, result: BonusResult, plan_path: Path | s
     pages = {s.filename: page.render(s=s, **context) for s in statements}
     pages["index.html"] = env.get_template("statements_index.html.j2").render(
         statements=sorted(statements, key=lambda s: (s.department, s.name, s.employee_id)),
-        pool=format_money(result.pool, result.currency, 2), allocated=format_money(result.allocated, result.currency, 2),
+        pool=format_cents(result.pool, result.currency), allocated=format_cents(result.allocated, result.currency),
         **context)
     return pages
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from planning.errors import InputError, Problem
-from planning.money import round_cents_array
+from planning.money import Unit, round_cents_array
 from planning.periods import parse_period
 
 __all__ = ["Column", "RawTable", "read_csv_table", "read_workbook_tables", "check_columns", "MAX_AMOUNT"]
@@ -181,8 +181,11 @@ def _parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Problem],
-                  fiscal_year_start_month: int = 1) -> pd.DataFrame:
+                  fiscal_year_start_month: int = 1, *, unit: Unit = 2) -> pd.DataFrame:
     """Parse ``table`` into typed columns, appending a Problem per bad cell.
+
+    Amounts are rounded half up to whole minor units of ``unit`` (the company's currency,
+    its code, or decimals: cents by default).
 
     Returns the typed frame (bad cells are NaN/NaT) with a ``_row`` column of spreadsheet rows.
     Missing and repeated columns are reported once each (at the header row); the cells of a
@@ -245,7 +248,7 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
                 report(not_int, col.name, f"is not a whole number of 0 or more; expected {_EXPECT['count']}", text)
                 value = value.where(~not_int)
             if col.kind == "amount":
-                value = pd.Series(round_cents_array(value.to_numpy(dtype=float)), index=value.index)
+                value = pd.Series(round_cents_array(value.to_numpy(dtype=float), unit), index=value.index)
         elif col.kind in ("date", "optional_date"):
             value, messages = _parse_dates(text)
             bad = filled & (messages != "")

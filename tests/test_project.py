@@ -101,3 +101,26 @@ def test_the_wheel_holds_the_notebooks_and_templates_the_package_runs(tmp_path):
                 "planning/templates/planning_report/index.html.j2"}
     assert packaged <= names, sorted(packaged - names)
     assert not [n for n in names if n.startswith("notebooks/")]  # the users' notebooks stay in the repo
+
+
+def test_every_money_call_names_the_currency_minor_unit():
+    """Cents mean the currency's minor unit (domain.md 4.2): no rounding or summing helper is
+    called without it in the package, and amounts to the cent are written by format_cents."""
+    needs = {"round_cents": 2, "round_cents_array": 2, "cents_array": 2, "sum_cents": 2, "to_cents": 2,
+             "from_cents": 2, "cap_cents": 2, "pool_arrays": 6}
+    offenders = []
+    for path in sorted((ROOT / "planning").rglob("*.py")):
+        if path.name in ("money.py", "currencies.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            given = len(node.args) + len(node.keywords)
+            where = f"{path.relative_to(ROOT)}:{node.lineno} {name}"
+            if name in needs and given < needs[name] and not any(isinstance(a, ast.Starred) for a in node.args):
+                offenders.append(where)
+            if (name == "format_money" and len(node.args) >= 3 and isinstance(node.args[2], ast.Constant)
+                    and node.args[2].value):
+                offenders.append(where + " (decimals given: use format_cents)")
+    assert offenders == []

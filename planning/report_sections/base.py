@@ -18,7 +18,7 @@ from planning.bonus import BonusResult
 from planning.dataset import Dataset
 from planning.errors import Problem
 from planning.financials import PeriodResult
-from planning.money import format_money
+from planning.money import format_cents, format_money
 from planning.periods import Period
 from planning.plan import Plan
 from planning.report_sections.markup import Chart
@@ -62,13 +62,15 @@ class ReportBase:
     def is_owner(self) -> bool:
         return self.audience == "owner"
 
-    def money(self, x: float, decimals: int = 0) -> str:
-        """An amount with its currency, for sentences."""
-        return format_money(x, self.currency, decimals)
+    def money(self, x: float, cents: bool = False) -> str:
+        """An amount with its currency, for sentences: whole units, or to the cent (the
+        currency's minor unit)."""
+        return format_cents(x, self.currency) if cents else format_money(x, self.currency)
 
-    def num(self, x: float, decimals: int = 0) -> str:
+    def num(self, x: float, cents: bool = False) -> str:
         """An amount without the currency, for table cells under a ``(CUR)`` header."""
-        return format_money(x, "", decimals)
+        return (format_cents(x, self.currency, code=False) if cents
+                else format_money(x, self.currency, code=False))
 
     @property
     def label(self) -> str:
@@ -86,7 +88,7 @@ class ReportBase:
     def sharers_by_department(self) -> pd.DataFrame:
         """Per department, the people who can take part of the pool and their payout
         (:func:`~planning.report_sections.privacy.sharers_by_department`)."""
-        return sharers_by_department(self.bonus.allocations)
+        return sharers_by_department(self.bonus.allocations, self.currency)
 
     @property
     def hides_paid_out(self) -> bool:

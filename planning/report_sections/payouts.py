@@ -22,7 +22,7 @@ class PayoutSections(ReportBase):
             return []
         table = self.bonus.by_department()
         total = self.bonus.allocated
-        rows = [[dept, int(r.people), int(r.eligible), self.num(r.payout, 2),
+        rows = [[dept, int(r.people), int(r.eligible), self.num(r.payout, cents=True),
                  format_percent(r.payout / total) if total else "n/a"] for dept, r in table.iterrows()]
         return [
             section("Payouts by department", html_table(
@@ -37,9 +37,9 @@ class PayoutSections(ReportBase):
         """Staff: payouts by department with small groups suppressed."""
         if self.is_owner:
             return []
-        table, combined = suppressed_department_payouts(self.sharers_by_department())
+        table, combined = suppressed_department_payouts(self.sharers_by_department(), unit=self.currency)
         hide = self.hides_paid_out
-        rows = [[r.group, int(r.eligible), "not shown" if hide else self.num(r.payout, 2)]
+        rows = [[r.group, int(r.eligible), "not shown" if hide else self.num(r.payout, cents=True)]
                 for r in table.itertuples()]
         note = (f"To protect privacy, a department's total is shown only when at least {MIN_GROUP} people "
                 "share it (people who are eligible and can take part of the pool). Smaller departments are combined, and because the total pool is public, "
@@ -67,7 +67,7 @@ class PayoutSections(ReportBase):
         for r in a.itertuples():
             # the payout next to the name: a long name, department or role can push the last
             # columns of a wide table out of sight
-            rows.append([r.employee_id, r.name, self.num(r.payout, 2), "yes" if r.eligible else f"no: {r.reason}",
+            rows.append([r.employee_id, r.name, self.num(r.payout, cents=True), "yes" if r.eligible else f"no: {r.reason}",
                          r.department, r.role, f"{r.fte:g}", int(r.days_in),
                          format_percent(r.weight / total_weight, 2) if total_weight > 0 and r.eligible else "",
                          "cap" if r.capped else ""])
@@ -79,7 +79,7 @@ class PayoutSections(ReportBase):
             text = explain_payout(self.bonus, r.employee_id)
             text = text[len(pool_text):].strip() if text.startswith(pool_text) else text
             details.append(f"<details><summary>{esc(r.name)} ({esc(r.department)}): "
-                           f"{esc(self.money(r.payout, 2))}</summary><p>{esc(text)}</p></details>")
+                           f"{esc(self.money(r.payout, cents=True))}</summary><p>{esc(text)}</p></details>")
         explain = (paragraphs(["Why each person receives what they do (open a name):"])
                    + Markup("".join(details))) if details else paragraphs(["Nobody was eligible this quarter."])
         return [section("Payouts by person", table, explain, anchor="people")]

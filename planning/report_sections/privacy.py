@@ -7,10 +7,10 @@ from the public pool. See ``docs/reports.md``, "What the staff report shows".
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from planning.bonus import BonusResult
+from planning.money import Unit, from_cents, sum_cents, unit_digits
 
 __all__ = ["MIN_GROUP", "OTHER_DEPARTMENTS", "sharers_by_department", "paid_out_reveals_pay",
            "suppressed_department_payouts"]
@@ -21,7 +21,7 @@ MIN_GROUP = 5
 OTHER_DEPARTMENTS = "Other departments"
 
 
-def sharers_by_department(allocations: pd.DataFrame) -> pd.DataFrame:
+def sharers_by_department(allocations: pd.DataFrame, unit: Unit = 2) -> pd.DataFrame:
     """Per department, the people who can actually take part of the pool, and their payout.
 
     Parameters
@@ -42,10 +42,10 @@ def sharers_by_department(allocations: pd.DataFrame) -> pd.DataFrame:
     bigger than the people its total is shared by.
     """
     a = allocations
-    sharing = a["eligible"] & (a["weight"] > 0) & (a["cap"] >= 0.01)
+    sharing = a["eligible"] & (a["weight"] > 0) & (a["cap"] >= from_cents(1, unit))
     frame = a.assign(eligible=sharing).groupby("department").agg(
         eligible=("eligible", "sum"), payout=("payout", "sum"))
-    frame["payout"] = frame["payout"].round(2)
+    frame["payout"] = frame["payout"].round(unit_digits(unit))
     return frame
 
 
@@ -60,11 +60,11 @@ def paid_out_reveals_pay(result: BonusResult, min_group: int = MIN_GROUP) -> boo
     """
     if result.unallocated <= 0 or result.allocated <= 0:
         return False
-    return int(sharers_by_department(result.allocations)["eligible"].sum()) < min_group
+    return int(sharers_by_department(result.allocations, result.currency or 2)["eligible"].sum()) < min_group
 
 
-def suppressed_department_payouts(by_department: pd.DataFrame, min_group: int = MIN_GROUP
-                                  ) -> tuple[pd.DataFrame, list[str]]:
+def suppressed_department_payouts(by_department: pd.DataFrame, min_group: int = MIN_GROUP,
+                                  unit: Unit = 2) -> tuple[pd.DataFrame, list[str]]:
     """Payouts by department safe to show to all staff.
 
     Parameters
@@ -74,6 +74,8 @@ def suppressed_department_payouts(by_department: pd.DataFrame, min_group: int = 
         (:meth:`planning.bonus.BonusResult.by_department`).
     min_group : int
         The smallest group whose total may be shown.
+    unit : Currency, str or int
+        The currency's minor unit, which combined totals are summed in.
 
     Returns
     -------
@@ -108,8 +110,8 @@ def suppressed_department_payouts(by_department: pd.DataFrame, min_group: int = 
     combined = sorted(hidden, key=str)
     if combined:
         label = "All departments" if not visible else OTHER_DEPARTMENTS
-        cents = int(np.round(frame.loc[combined, "payout"].to_numpy() * 100).sum())
         rows.append({"group": label, "departments": len(combined),
-                     "eligible": int(frame.loc[combined, "eligible"].sum()), "payout": cents / 100})
+                     "eligible": int(frame.loc[combined, "eligible"].sum()),
+                     "payout": sum_cents(frame.loc[combined, "payout"].to_numpy(), unit)})
     table = pd.DataFrame(rows, columns=["group", "departments", "eligible", "payout"])
     return table, combined

@@ -165,9 +165,9 @@ class ScoreboardSections(ReportBase):
         b = self.bonus
         names = {"floor": "Minimum pool (floor) raised it", "cap": "Pool cap limited it",
                  "self_funding": "Self-funding (never more than GOP above target) limited it"}
-        rows = [["Raw pool (before limits)", self.money(b.raw_pool, 2)]]
-        rows += [[names[x.name], f"{self.money(x.before, 2)} to {self.money(x.after, 2)}"] for x in b.limits]
-        rows += [["Bonus pool", self.money(b.pool, 2)]]
+        rows = [["Raw pool (before limits)", self.money(b.raw_pool, cents=True)]]
+        rows += [[names[x.name], f"{self.money(x.before, cents=True)} to {self.money(x.after, cents=True)}"] for x in b.limits]
+        rows += [["Bonus pool", self.money(b.pool, cents=True)]]
         lines = explain_pool(b)
         if self.hides_paid_out:
             # the sentence on the unpaid part would give the paid part away by subtraction
@@ -177,15 +177,15 @@ class ScoreboardSections(ReportBase):
                          "It is not shown here; each person's statement gives their own payout.")
             rows += [["Paid out, not paid, GOP after the bonus", f"not shown (fewer than {MIN_GROUP} people)"]]
         else:
-            rows += [["Paid out", self.money(b.allocated, 2)],
-                     ["Not paid (stays with the company)", self.money(b.unallocated, 2)]]
+            rows += [["Paid out", self.money(b.allocated, cents=True)],
+                     ["Not paid (stays with the company)", self.money(b.unallocated, cents=True)]]
         rows += [["The pool as a share of GOP", format_percent(b.pool_share_of_gop)],
                  ["The pool as a share of GOP above target", format_percent(b.pool_share_of_excess_gop)]]
         if b.unallocated > 0 and b.allocated > 0 and not self.hides_paid_out and b.gop > 0:
             # what the bonus really costs when caps kept part of the pool back
             rows += [["Cost of the bonus (paid out) as a share of GOP", format_percent(b.allocated / b.gop)]]
         if not self.hides_paid_out:
-            rows += [["GOP after the bonus", self.money(b.gop_after_bonus, 2)]]
+            rows += [["GOP after the bonus", self.money(b.gop_after_bonus, cents=True)]]
         if not b.limits and b.gates_passed:
             rows.insert(1, ["Limits", "none bit this quarter"])
         table = html_table(None, rows, numeric={1}, cls="pl-table pl-kv")

@@ -15,6 +15,7 @@ import pandas as pd
 from planning.bonus import pool_arrays
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
+from planning.money import unit_digits
 from planning.periods import Period
 from planning.plan import Plan, with_overrides
 from planning.scenarios.model import (
@@ -175,9 +176,10 @@ def pool_heatmap(dataset: Dataset, period: str | Period, scenario: str | Scenari
     ra = _attainments("revenue_attainment", revenue_attainment, np.linspace(0.85, 1.15, 31))
     ga = _attainments("gop_attainment", gop_attainment, np.linspace(0.7, 1.5, 41))
     rr, gg = np.meshgrid(ra, ga)
-    revenue = np.round(rr * model.revenue_target * 100) / 100
-    gop = np.round(gg * model.gop_target * 100) / 100
-    pool = pool_arrays(model.plan, revenue, gop, model.revenue_target, model.gop_target).pool
+    k = 10 ** unit_digits(model.currency)
+    revenue = np.round(rr * model.revenue_target * k) / k
+    gop = np.round(gg * model.gop_target * k) / k
+    pool = pool_arrays(model.plan, revenue, gop, model.revenue_target, model.gop_target, model.currency).pool
     table = pd.DataFrame(pool, index=pd.Index(ga, name="gop_attainment"),
                          columns=pd.Index(ra, name="revenue_attainment"))
     current = _period_result(model, model.drivers)

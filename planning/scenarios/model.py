@@ -18,7 +18,7 @@ from planning.bonus import BonusResult, cap_cents, compute_bonus, pool_arrays, s
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
 from planning.financials import PeriodResult
-from planning.money import sum_cents
+from planning.money import Unit, sum_cents, unit_digits
 from planning.periods import Period
 from planning.plan import Distribution, Plan
 from planning.scenarios.spec import (
@@ -62,6 +62,7 @@ class Baseline:
     average_deal: float
     payroll: float
     has_funnel: bool
+    currency: Unit = 2       # amounts are whole minor units of this currency ("cents")
 
     @property
     def other_revenue(self) -> float:
@@ -103,7 +104,8 @@ def calibrate(dataset: Dataset, base_period: str | Period) -> Baseline:
                                 "for the base period", column="period")
     funnel = dataset.funnel[dataset.funnel["period"] == label]
     leads, won = float(funnel["leads"].sum()), float(funnel["won"].sum())
-    campaign = sum_cents(funnel["revenue"])
+    unit = dataset.company.currency
+    campaign = sum_cents(funnel["revenue"], unit)
     if won > 0:
         average_deal = campaign / won
     else:
@@ -115,15 +117,16 @@ def calibrate(dataset: Dataset, base_period: str | Period) -> Baseline:
     people = staff_in_period(dataset.staff, dataset.period(label), Distribution())
     return Baseline(
         period=label,
-        revenue=sum_cents(rows["revenue"]),
-        cogs=sum_cents(rows["cogs"]),
-        opex=sum_cents(rows["opex"]),
+        revenue=sum_cents(rows["revenue"], unit),
+        cogs=sum_cents(rows["cogs"], unit),
+        opex=sum_cents(rows["opex"], unit),
         leads=leads, won=won, campaign_revenue=campaign,
-        marketing_spend=sum_cents(funnel["spend"]),
+        marketing_spend=sum_cents(funnel["spend"], unit),
         lead_to_win=won / leads if leads else 0.0,
         average_deal=average_deal,
         payroll=float(people["period_salary"].sum()),
         has_funnel=leads > 0,
+        currency=unit,
     )
 
 
@@ -178,12 +181,13 @@ def project_arrays(baseline: Baseline, changes: Mapping[str, Any]) -> dict[str, 
     def grow(base: float, change: np.ndarray) -> np.ndarray:
         return base * np.maximum(0.0, 1.0 + change)
 
-    # Everything in cents from here on; the base amounts are whole cents.
-    revenue0, cogs0, opex0 = (round(x * 100) for x in (b.revenue, b.cogs, b.opex))
-    campaign0, spend0 = round(b.campaign_revenue * 100), round(b.marketing_spend * 100)
+    # Everything in cents (minor units) from here on; the base amounts are whole cents.
+    k = 10 ** unit_digits(b.currency)
+    revenue0, cogs0, opex0 = (round(x * k) for x in (b.revenue, b.cogs, b.opex))
+    campaign0, spend0 = round(b.campaign_revenue * k), round(b.marketing_spend * k)
     other0 = revenue0 - campaign0
     gross_profit0 = revenue0 - cogs0
-    deal0, payroll0 = b.average_deal * 100, b.payroll * 100
+    deal0, payroll0 = b.average_deal * k, b.payroll * k
     other_opex0 = opex0 - spend0 - payroll0
 
     leads = grow(b.leads, c["leads"])
@@ -208,12 +212,12 @@ def project_arrays(baseline: Baseline, changes: Mapping[str, Any]) -> dict[str, 
         return x if x.shape == shape else np.broadcast_to(x, shape).copy()
 
     return {
-        "leads": out(leads), "lead_to_win": out(rate), "average_deal": out(deal / 100),
-        "campaign_revenue": out(campaign / 100), "other_revenue": out(other / 100),
-        "revenue": out(revenue_c / 100), "gross_margin": out(margin), "cogs": out(cogs_c / 100),
-        "marketing_spend": out(spend / 100), "payroll": out(payroll / 100),
-        "other_opex": out(other_opex / 100), "opex": out(opex_c / 100),
-        "gop": out((revenue_c - cogs_c - opex_c) / 100),
+        "leads": out(leads), "lead_to_win": out(rate), "average_deal": out(deal / k),
+        "campaign_revenue": out(campaign / k), "other_revenue": out(other / k),
+        "revenue": out(revenue_c / k), "gross_margin": out(margin), "cogs": out(cogs_c / k),
+        "marketing_spend": out(spend / k), "payroll": out(payroll / k),
+        "other_opex": out(other_opex / k), "opex": out(opex_c / k),
+        "gop": out((revenue_c - cogs_c - opex_c) / k),
     }
 
 
@@ -362,7 +366,8 @@ def _period_result(model: ScenarioModel, changes: Mapping[str, float]) -> Period
     figures = project_arrays(model.baseline, changes)
     return PeriodResult(period=str(model.period), revenue=float(figures["revenue"]),
                         cogs=float(figures["cogs"]), opex=float(figures["opex"]),
-                        revenue_target=model.revenue_target, gop_target=model.gop_target)
+                        revenue_target=model.revenue_target, gop_target=model.gop_target,
+                        currency=model.currency)
 
 
 @dataclass(frozen=True, eq=False)
@@ -477,7 +482,7 @@ def _total_cap_cents(model: ScenarioModel, plan: Plan, salary_factor: float) -> 
     """(sum of the people's caps in cents as compute_bonus floors them, anyone eligible?)."""
     people = staff_in_period(model.staff, model.period, plan.distribution, salary_factor)
     weights = people["weight"].to_numpy()
-    caps = cap_cents(people)
+    caps = cap_cents(people, model.currency)
     return float(caps[weights > 0].sum()), bool((weights > 0).any())
 
 
@@ -486,8 +491,9 @@ def _evaluate(model: ScenarioModel, plan: Plan, changes: Mapping[str, np.ndarray
     changes = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in changes.items()}
     figures = project_arrays(model.baseline, changes)
     revenue, gop = figures["revenue"], figures["gop"]
-    steps = pool_arrays(plan, revenue, gop, model.revenue_target, model.gop_target)
-    pool_cents = np.round(steps.pool * 100)
+    steps = pool_arrays(plan, revenue, gop, model.revenue_target, model.gop_target, model.currency)
+    k = 10 ** unit_digits(model.currency)
+    pool_cents = np.round(steps.pool * k)
     factors = np.broadcast_to(1.0 + np.asarray(changes.get("salary_change", 0.0), float), pool_cents.shape)
     allocated_cents = np.zeros_like(pool_cents)
     for factor in np.unique(factors):
@@ -495,12 +501,12 @@ def _evaluate(model: ScenarioModel, plan: Plan, changes: Mapping[str, np.ndarray
         here = factors == factor
         if anyone:
             allocated_cents[here] = np.round(np.minimum(pool_cents[here], total_cap))
-    cost = allocated_cents / 100
+    cost = allocated_cents / k
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(gop > 0, cost / np.where(gop > 0, gop, 1.0), np.nan)
     return pd.DataFrame({
         "revenue": revenue, "gop": gop,
         "revenue_attainment": revenue / model.revenue_target, "gop_attainment": gop / model.gop_target,
         "gates_passed": steps.gates_passed, "pool": steps.pool, "cost": cost,
-        "gop_after_bonus": (np.round(gop * 100) - allocated_cents) / 100, "cost_share_of_gop": share,
+        "gop_after_bonus": (np.round(gop * k) - allocated_cents) / k, "cost_share_of_gop": share,
     })

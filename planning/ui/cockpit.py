@@ -33,7 +33,7 @@ from planning.dataset import Dataset, load_dataset
 from planning.errors import InputError
 from planning.export import write_atomic
 from planning.financials import PeriodResult
-from planning.money import format_money
+from planning.money import format_cents, format_money, round_cents
 from planning.plan import (
     DISTRIBUTION_METHODS,
     POOL_METHODS,
@@ -78,7 +78,7 @@ _TABLE_COLUMNS = {"name": "Name", "department": "Department", "role": "Role", "s
 
 def pool_line(result: BonusResult) -> str:
     """The exact headline text ``Bonus pool: AUD 12,345.67``."""
-    return f"Bonus pool: {format_money(result.pool, result.currency, 2)}"
+    return f"Bonus pool: {format_cents(result.pool, result.currency)}"
 
 
 def _from_control(value: float, planned: float | None) -> float | None:
@@ -480,7 +480,7 @@ class BonusCockpit:
         if not r.gates:
             tiles.append(tile("Gates", "None", "the plan pays without gates", "plain"))
         share = "no GOP" if r.gop <= 0 else f"{pct(r.allocated / r.gop)} of GOP"
-        tiles.append(tile("Cost of the bonus", share, f"paid out {format_money(r.allocated, r.currency, 2)}",
+        tiles.append(tile("Cost of the bonus", share, f"paid out {format_cents(r.allocated, r.currency)}",
                           "pool"))
         tiles.append(tile("GOP after bonus", money(r.gop_after_bonus),
                           f"{pct(r.gop_after_bonus / r.gop_target)} of the GOP target", "plain"))
@@ -498,14 +498,14 @@ class BonusCockpit:
             "name": a["name"], "department": a["department"], "role": a["role"], "status": status,
             "days_in": a["days_in"].astype(int),
             "weight_share": [pct(w / total) if total else "" for w in a["weight"]],
-            "payout": [format_money(x, "", 2) for x in a["payout"]],
+            "payout": [format_cents(x, r.currency, code=False) for x in a["payout"]],
             "_payout": a["payout"], "_name": a["name"],
         }).sort_values(["_payout", "_name"], ascending=[False, True])
         return frame.drop(columns=["_payout", "_name"]).rename(columns=_TABLE_COLUMNS)
 
     def _people_html(self, r: BonusResult) -> str:
-        note = (f"Payouts add up to {format_money(r.allocated, r.currency, 2)}"
-                + (f"; {format_money(r.unallocated, r.currency, 2)} could not be paid to anyone"
+        note = (f"Payouts add up to {format_cents(r.allocated, r.currency)}"
+                + (f"; {format_cents(r.unallocated, r.currency)} could not be paid to anyone"
                    if r.unallocated else "") + ".")
         return table_html(self.people_frame(r), height="320px", note=note)
 
@@ -702,6 +702,7 @@ def _write_new(path: Path, text: str) -> None:
 
 def _as_period_result(r: BonusResult) -> PeriodResult:
     """The revenue, GOP and targets of a bonus result (cogs folded into opex)."""
-    return PeriodResult(period=r.period, revenue=r.revenue, cogs=0.0, opex=round(r.revenue - r.gop, 2),
-                        revenue_target=r.revenue_target, gop_target=r.gop_target)
+    return PeriodResult(period=r.period, revenue=r.revenue, cogs=0.0,
+                        opex=round_cents(r.revenue - r.gop, r.currency or 2),
+                        revenue_target=r.revenue_target, gop_target=r.gop_target, currency=r.currency or 2)
 

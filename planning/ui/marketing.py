@@ -18,7 +18,7 @@ import pandas as pd
 from planning.bonus import BonusResult
 from planning.dataset import Dataset, load_dataset
 from planning.errors import InputError
-from planning.money import format_money
+from planning.money import format_cents, format_money
 from planning.scenarios import build_model, project_arrays, run_scenario, scenario_set
 from planning.ui.cockpit import pool_line
 from planning.ui.components import LABEL_STYLE, message_html, pct, table_html
@@ -170,7 +170,7 @@ class MarketingWhatIf:
             ("GOP", m(b.gop), m(r.gop)),
             ("GOP against target", pct(b.gop_attainment), pct(r.gop_attainment)),
             ("Gates", _gates(b), _gates(r)),
-            ("Bonus pool", format_money(b.pool, cur, 2), format_money(r.pool, cur, 2)),
+            ("Bonus pool", format_cents(b.pool, cur), format_cents(r.pool, cur)),
         ]
         label = f"{self.period.value} ({'projected from ' + model.baseline.period if model.baseline.period != self.period.value else 'actuals'})"
         return pd.DataFrame(rows, columns=["", label, "what-if"])

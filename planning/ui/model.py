@@ -170,7 +170,7 @@ def gate_grid(plan: Plan, result: PeriodResult, revenue_span: tuple[float, float
     ga = np.linspace(*gop_span, steps)
     revenue = ra[np.newaxis, :] * result.revenue_target
     gop = ga[:, np.newaxis] * result.gop_target
-    steps_ = pool_arrays(plan, revenue, gop, result.revenue_target, result.gop_target)
+    steps_ = pool_arrays(plan, revenue, gop, result.revenue_target, result.gop_target, result.currency)
     return GateGrid(ra, ga, steps_.pool, steps_.gates_passed,
                     (result.revenue_attainment, result.gop_attainment),
                     plan.gates.revenue, plan.gates.gop)

@@ -52,7 +52,8 @@ def projected_result(model: ScenarioModel, revenue_target: float, gop_target: fl
     figures = project_arrays(model.baseline, model.drivers)
     return PeriodResult(period=str(model.period), revenue=float(figures["revenue"]),
                         cogs=float(figures["cogs"]), opex=float(figures["opex"]),
-                        revenue_target=float(revenue_target), gop_target=float(gop_target))
+                        revenue_target=float(revenue_target), gop_target=float(gop_target),
+                        currency=model.currency)
 
 
 def simulate_settings(dataset: Dataset, settings: CockpitSettings, plan: Plan, draws: int,
