@@ -118,15 +118,14 @@ def _existing_actuals(path: Path, fiscal_year_start_month: int, digits: int):
         return []
     raw = read_csv_table(path)
     problems: list[Problem] = []
-    frame = check_columns(raw, ACTUALS_COLUMNS, problems, fiscal_year_start_month)
+    frame = check_columns(raw, ACTUALS_COLUMNS, problems, fiscal_year_start_month, unit=digits)
     report_duplicates(frame, ["period", "department"], raw.file, problems, "period and department")
     if problems:
         raise InputError([*problems, Problem(raw.file, None, None, "must be valid before the import adds to it; "
                                              "fix it or move it away")])
-    scale = 10 ** (2 - digits)
     rows = []
     for record in frame.itertuples(index=False):
-        values = {line: int(cents_array([getattr(record, line)])[0]) // scale for line in ("revenue", "cogs", "opex")}
+        values = {line: int(cents_array([getattr(record, line)], digits)[0]) for line in ("revenue", "cogs", "opex")}
         rows.append((record.period, record.department, values))
     return rows
 
