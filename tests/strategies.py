@@ -62,3 +62,21 @@ plans = st.fixed_dictionaries({
         "individual_cap": st.sampled_from([None, 0.05, 0.1, 0.25]),
     }),
 })
+
+
+@st.composite
+def ledger_postings(draw, max_size=40):
+    """Postings of a small chart (codes 1010-6900) over two fiscal years, with tracking values."""
+    from datetime import date
+
+    from planning.books.gl_export import Posting
+    from planning.books.mapping import Account
+
+    chart = [Account("1010", "Bank"), Account("2200", "GST"), Account("4000", "Sales"), Account("4900", "Interest"),
+             Account("5000", "Materials"), Account("6100", "Rent"), Account("6900", "General")]
+    out = []
+    for row in range(2, draw(st.integers(1, max_size)) + 2):
+        day = date(2024, 7, 1) + timedelta(days=draw(st.integers(0, 729)))
+        out.append(Posting(day, draw(st.sampled_from(chart)), draw(st.integers(-10**9, 10**9)),
+                           draw(st.sampled_from(("Sales", "IT", "", "it"))), "AUD", "gl.csv", row))
+    return out

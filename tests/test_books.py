@@ -3,16 +3,19 @@ bad mappings and bad exports refused with one line per problem, exit 2, nothing 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
 
 from planning.books import import_books, parse_accounts
 from planning.books.amounts import format_minor, parse_date, parse_money, to_minor
 from planning.books.mapping import Account
 from planning.cli import main
 from planning.errors import InputError
+from tests.strategies import ledger_postings
 
 COMPANY = "name: Test Fitouts\ncurrency: AUD\nfiscal_year_start_month: 7\n"
 ACCOUNTS = """\
@@ -457,3 +460,83 @@ def test_into_needs_company_yaml(tmp_path):
     (tmp_path / "x.csv").write_text(XERO)
     with pytest.raises(InputError, match="company.yaml: file not found"):
         import_books("xero", tmp_path / "x.csv", tmp_path)
+
+
+QBO_NESTED = """\
+Test Fitouts
+General Ledger
+July - December 2024
+
+,Date,Transaction Type,Num,Name,Memo/Description,Split,Amount,Balance
+4000 Project Revenue
+,07/03/2024,Invoice,1001,Client A,Fit-out stage 1,Accounts Receivable,"-10,700.00",
+,10/02/2024,Invoice,1003,Client B,Fit-out stage 2,Accounts Receivable,"-4,500.50",
+Total for 4000 Project Revenue,,,,,,,"-15,200.50",
+6000 Overheads
+6100 Rent
+,08/01/2024,Expense,,Landlord,Office rent,Cheque,"2,000.00",
+Total for 6100 Rent,,,,,,,"2,000.00",
+,11/09/2024,Expense,,Freight Co,Freight,Cheque,"1,234.56",
+Total for 6000 Overheads,,,,,,,"3,234.56",
+TOTAL,,,,,,,"-11,965.94",
+"""
+
+
+def test_qbo_sub_accounts_nest_inside_their_parents_totals_and_an_xlsx_export(tmp_path):
+    import csv
+    import io
+
+    import openpyxl
+
+    extra = "  - {code: 6000, line: opex, department: Delivery}\n  - {code: 4000, line: revenue, department: Sales}\n"
+    into = folder(tmp_path, column="null", extra=extra)  # no department column: the rules give them
+    book = openpyxl.Workbook()
+    for row in csv.reader(io.StringIO(QBO_NESTED)):
+        book.active.append([float(c.replace(",", "")) if re.fullmatch(r"-?[\d,]+\.\d\d", c) else c or None
+                            for c in row])
+    book.save(tmp_path / "gl.xlsx")
+    result = import_books("qbo", tmp_path / "gl.xlsx", into)
+    assert result.totals_checked == 4
+    rows = (into / "actuals.csv").read_text().splitlines()
+    assert rows[1:4] == ["2025Q1,Sales,10700.00,0.00,0.00", "2025Q1,Delivery,0.00,0.00,0.00",
+                         "2025Q1,Office,0.00,0.00,2000.00"]
+    assert rows[5] == "2025Q2,Delivery,0.00,0.00,1234.56"
+
+
+def test_a_parent_total_that_misses_its_sub_account_is_caught(tmp_path):
+    extra = "  - {code: 6000, line: opex, department: Delivery}\n  - {code: 4000, line: revenue, department: Sales}\n"
+    bad = QBO_NESTED.replace('Total for 6000 Overheads,,,,,,,"3,234.56"', 'Total for 6000 Overheads,,,,,,,"1,234.56"')
+    with pytest.raises(InputError, match=r"^gl.csv, row 15: the export's 'Total for 6000 Overheads' line says net 1,234.56 "
+                       r"but the postings above it add up to 3,234.56"):
+        _run(tmp_path, "qbo", "gl.csv", bad, column="null", extra=extra)
+
+
+def test_a_lone_date_is_a_posting_without_an_amount_not_a_heading(tmp_path):
+    bad = XERO.replace("Materials\n15 Sep", "Materials\n16 Sep 2024\n15 Sep")
+    with pytest.raises(InputError, match=r"xero.csv, row 12, column Debit: is empty, and so is the credit column"):
+        _run(tmp_path, "xero", "xero.csv", bad)
+
+
+@settings(deadline=None)
+@given(ledger_postings())
+def test_every_posting_is_counted_once_or_named(postings):
+    """Property: the rows add up to each line's postings, signed by its convention, to the cent."""
+    from planning.books.mapping import COUNTED
+    from planning.books.quarters import build_actuals
+    from planning.periods import period_containing
+
+    mapping = parse_accounts({"departments": {"list": ["Sales", "IT"], "default": "Sales"}, "accounts": [
+        {"codes": [1000, 3999], "line": "excluded"}, {"codes": [4000, 4999], "line": "revenue"},
+        {"code": 4900, "line": "excluded"}, {"codes": [5000, 5999], "line": "cogs"},
+        {"codes": [6000, 6999], "line": "opex"}, {"code": 6100, "line": "opex", "department": "IT"}]})
+    books = build_actuals(postings, mapping, 7, "AUD", 2)
+    line_of = {"4000": "revenue", "5000": "cogs", "6100": "opex", "6900": "opex"}
+    for check in books.checks:
+        expected = dict.fromkeys(COUNTED, 0)
+        for p in postings:
+            if p.account.code in line_of and str(period_containing(p.day, 7)) == check.period:
+                line = line_of[p.account.code]
+                expected[line] += -p.debit if line == "revenue" else p.debit
+        assert check.imported == check.source == expected
+    negative = any(v < 0 for row in books.rows.values() for v in row.values())
+    assert bool(books.problems) == negative     # only a negative quarter line is refused here

@@ -148,7 +148,8 @@ def _postings(source: str, path: Path, mapping: AccountsMap, company: Company, d
     column = mapping.departments.column or preset.department_column
     parsed = None
     for sheet in read_rows(path):
-        parsed = parse_export(sheet, preset, column, company.currency, digits)
+        parsed = parse_export(sheet, preset, column, company.currency, digits,
+                              department_required=mapping.departments.column is not None)
         if parsed.header_row is not None:
             break
     return parsed.postings, parsed.problems, parsed.totals_checked

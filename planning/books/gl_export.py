@@ -95,8 +95,22 @@ def expected_columns(preset: Preset) -> str:
     return f"{first('date')}{account}, {first('debit')} and {first('credit')} (or {first('amount')})"
 
 
+@dataclass
+class _Sums:
+    """Running totals of the postings under one heading (or of the whole file)."""
+
+    label: str = ""
+    debit: int = 0
+    credit: int = 0
+    bad: bool = False        # a row in it was unreadable (already reported)
+
+    def add(self, debit: int, credit: int) -> None:
+        self.debit += debit
+        self.credit += credit
+
+
 def parse_export(export: ExportRows, preset: Preset, department_column: str | None, currency: str,
-                 digits: int) -> ParsedExport:
+                 digits: int, department_required: bool = True) -> ParsedExport:
     """Postings of an export; every row that is neither a posting nor a summary is a problem.
 
     Parameters
@@ -106,11 +120,21 @@ def parse_export(export: ExportRows, preset: Preset, department_column: str | No
     preset : Preset
         Its column names and date format (with accounts.yaml's overrides).
     department_column : str or None
-        The tracking category / class / department column (``departments.column``).
+        The tracking category / class / department column.
     currency : str
-        The company's currency: a currency column may only hold it (or nothing).
+        The company's currency: a posting with no currency cell is in it.
     digits : int
         Digits of the currency's minor unit.
+    department_required : bool
+        Whether a missing department column is a problem (it is when accounts.yaml names it;
+        a preset's default column, like QuickBooks' Class, may be absent).
+
+    Notes
+    -----
+    Headings nest (QuickBooks lists a sub-account's heading and total inside its parent's):
+    a ``Total X`` line is checked against the postings under the open heading ``X``,
+    sub-headings included, or the innermost heading when none is called ``X``, or the postings
+    since the last total line when there are no headings; a bare ``Total`` against the file.
     """
     out = ParsedExport()
     file = export.file
@@ -121,15 +145,13 @@ def parse_export(export: ExportRows, preset: Preset, department_column: str | No
         return out
     start, cols = located
     out.header_row = export.numbers[start]
-    if department_column and "department" not in cols:
+    if department_column and department_required and "department" not in cols:
         out.problems.append(Problem(file, out.header_row, department_column, "missing column; departments.column "
                                     "in accounts.yaml names it as the tracking / department column"))
     use_signed = not ("debit" in cols and "credit" in cols)
     sign = 1 if preset.amount_positive == "debit" else -1
-    heading = Account("", "")
-    section = [0, 0, 0, False]     # debits, credits, net, a bad row in the section
-    whole = [0, 0, 0, False]
-
+    headings: list[_Sums] = []        # open headings, innermost last
+    whole, loose = _Sums(), _Sums()   # the file; the postings since the last total line
     header = export.rows[start]
 
     def column(name: str) -> str:
@@ -146,16 +168,16 @@ def parse_export(export: ExportRows, preset: Preset, department_column: str | No
         if not filled:
             continue
         if SUMMARY.match(filled[0]):
-            out.totals_checked += _check_total(out, file, number, filled[0], row, cell, use_signed, sign, digits,
-                                               section, whole)
             if _TOTAL_LABEL.match(filled[0]):
-                section[:] = [0, 0, 0, False]
-            continue
+                sums = _total_target(filled[0], headings, whole, loose)
+                out.totals_checked += _check_total(out, file, number, filled[0], row, cell, use_signed, sign,
+                                                   digits, sums)
+                loose = _Sums()
+            continue                      # opening / closing balances are not movements
         when = cell(row, "date")
         amounts = [cell(row, k) for k in ("debit", "credit", "amount")]
-        if len(filled) == 1 and not any(amounts):
-            heading = _heading_account(filled[0])
-            section[:] = [0, 0, 0, False]
+        if len(filled) == 1 and not any(amounts) and not (filled[0] == when and _is_date(when, preset)):
+            headings.append(_Sums(filled[0]))
             continue
         problems_before = len(out.problems)
         day = None
@@ -173,7 +195,8 @@ def parse_export(export: ExportRows, preset: Preset, department_column: str | No
                 value = parse_money(cell(row, "amount"))
                 if value is None:
                     raise ValueError("is empty; expected the posting's amount")
-                debit = sign * to_minor(value, digits)
+                net = sign * to_minor(value, digits)
+                debit, credit = max(net, 0), max(-net, 0)
             else:
                 d, c = parse_money(cell(row, "debit")), parse_money(cell(row, "credit"))
                 if d is None and c is None:
@@ -185,23 +208,43 @@ def parse_export(export: ExportRows, preset: Preset, department_column: str | No
             out.problems.append(Problem(file, number, column("amount" if use_signed else "debit"), str(exc)))
         code, name, kind = cell(row, "account_code"), cell(row, "account_name"), cell(row, "account_type")
         if not code and not name:
-            if preset.accounts_from_headings and (heading.code or heading.name):
+            if preset.accounts_from_headings and headings:
+                heading = _heading_account(headings[-1].label)
                 code, name = heading.code, heading.name
             else:
                 out.problems.append(Problem(file, number, column("account_code"), "is empty; expected the "
                                             "posting's account (code or name)"))
-        currency_cell = cell(row, "currency").upper()
         if len(out.problems) > problems_before:
-            section[3] = whole[3] = True
+            for sums in (*headings, whole, loose):
+                sums.bad = True
             continue
-        net = debit - credit
-        for sums in (section, whole):
-            sums[0] += debit
-            sums[1] += credit
-            sums[2] += net
-        out.postings.append(Posting(day, Account(code, name, kind), net, cell(row, "department"),
-                                    currency_cell or currency, file, number))
+        for sums in (*headings, whole, loose):
+            sums.add(debit, credit)
+        out.postings.append(Posting(day, Account(code, name, kind), debit - credit, cell(row, "department"),
+                                    cell(row, "currency").upper() or currency, file, number))
     return out
+
+
+def _is_date(text: str, preset: Preset) -> bool:
+    """Whether a lone cell is a date (a posting without its amount, not a heading)."""
+    try:
+        parse_date(text, preset.date_format)
+    except ValueError:
+        return False
+    return True
+
+
+def _total_target(label: str, headings: list[_Sums], whole: _Sums, loose: _Sums) -> _Sums:
+    """The running totals a ``Total ...`` line sums (closing its heading and those inside it)."""
+    rest = _TOTAL_LABEL.sub("", label).strip().casefold()
+    if rest == "":
+        return whole
+    for i in range(len(headings) - 1, -1, -1):
+        if headings[i].label.casefold() == rest:
+            target = headings[i]
+            del headings[i:]
+            return target
+    return headings.pop() if headings else loose
 
 
 def _name(preset: Preset, field_name: str) -> str:
@@ -214,13 +257,9 @@ def _heading_account(text: str) -> Account:
     return Account(match.group(1), match.group(2)) if match else Account("", text.strip())
 
 
-def _check_total(out, file, number, label, row, cell, use_signed, sign, digits, section, whole) -> int:
+def _check_total(out, file, number, label, row, cell, use_signed, sign, digits, sums: _Sums) -> int:
     """Compare a ``Total ...`` line with the postings it sums; 1 when checked, 0 when not."""
-    if not _TOTAL_LABEL.match(label):
-        return 0                                  # opening / closing balances are not movements
-    rest = _TOTAL_LABEL.sub("", label).strip()
-    sums = whole if rest == "" else section
-    if sums[3]:
+    if sums.bad:
         return 0                                  # a bad row in it is already reported
     try:
         if use_signed:
@@ -228,13 +267,13 @@ def _check_total(out, file, number, label, row, cell, use_signed, sign, digits, 
             if value is None:
                 return 0
             stated = (sign * to_minor(value, digits),)
-            actual = (sums[2],)
+            actual = (sums.debit - sums.credit,)
         else:
             d, c = parse_money(cell(row, "debit")), parse_money(cell(row, "credit"))
             if d is None and c is None:
                 return 0
             stated = (to_minor(d or ZERO, digits), to_minor(c or ZERO, digits))
-            actual = (sums[0], sums[1])
+            actual = (sums.debit, sums.credit)
     except ValueError:
         return 0
     if stated != actual:
