@@ -275,7 +275,8 @@ def cmd_simulate(args) -> int:
 def cmd_import(args) -> int:
     from planning.books import import_books, import_dict, import_summary
 
-    result = import_books(args.source, args.file, args.into, args.accounts, replace=args.replace)
+    result = import_books(args.source, args.file, args.into, args.accounts, replace=args.replace,
+                          write=not args.check)
     if args.json:
         _print_json(import_dict(result))
     else:
@@ -385,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--accounts", type=Path, help="the mapping of accounts (default: INTO/accounts.yaml)")
     p.add_argument("--into", required=True, type=Path, help="the dataset folder whose actuals.csv is written")
     p.add_argument("--replace", action="store_true", help="replace quarters actuals.csv already has")
+    p.add_argument("--check", action="store_true", help="map and reconcile only; write nothing")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=cmd_import)
 

@@ -540,3 +540,14 @@ def test_every_posting_is_counted_once_or_named(postings):
         assert check.imported == check.source == expected
     negative = any(v < 0 for row in books.rows.values() for v in row.values())
     assert bool(books.problems) == negative     # only a negative quarter line is refused here
+
+
+def test_a_quarter_the_export_cuts_off_gets_a_note_and_check_writes_nothing(tmp_path, capsys):
+    into = folder(tmp_path)
+    (tmp_path / "xero.csv").write_text(XERO)
+    assert main(["import", "--from", "xero", str(tmp_path / "xero.csv"), "--into", str(into), "--check"]) == 0
+    out = capsys.readouterr().out
+    assert ("note: 2025Q2: the postings run from 2024-10-02 to 2024-11-10 but the quarter from 2024-10-01 to "
+            "2024-12-31: is the export's date range the whole quarter?") in out
+    assert "2025Q1: the postings" not in out
+    assert "checked only (--check); nothing written" in out and not (into / "actuals.csv").exists()

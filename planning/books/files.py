@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from planning.books.amounts import minor_digits
@@ -41,7 +41,6 @@ class BooksImport:
     totals_checked: int = 0
     written: bool = False
     excluded_postings: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def read_company(folder: Path) -> Company:

@@ -7,7 +7,7 @@ sources of these names are cited in docs/data.md ("Books in").
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from planning.books.mapping import SourceColumns
 
@@ -29,7 +29,6 @@ class Preset:
     department_column: str | None = None
     accounts_from_headings: bool = False
     amount_positive: str = "debit"
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 PRESETS: dict[str, Preset] = {

@@ -53,6 +53,7 @@ class BooksActuals:
     checks: list[QuarterCheck] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     postings: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def _signed(line: str, debit: int) -> int:
@@ -136,6 +137,7 @@ def build_actuals(postings: list[Posting], mapping: AccountsMap, fiscal_year_sta
                 out.problems.append(Problem(mapping.file, None, "accounts", f"{period} {department} {line} comes to "
                                             f"{money(value)} (more credit notes than {line}); actuals.csv needs 0 or "
                                             "more: check the postings or the rules for that line"))
+    out.notes = coverage_notes(postings, fiscal_year_start_month)
     for period in sorted({p for p, _ in out.rows} | {p for p, _ in source}):
         imported = {line: sum(r[line] for (p, _), r in out.rows.items() if p == period) for line in COUNTED}
         out.checks.append(QuarterCheck(period, imported, {line: source[(period, line)] for line in COUNTED}))
@@ -167,3 +169,23 @@ def _fill_departments(out: BooksActuals, mapping: AccountsMap) -> None:
         for department in mapping.departments.order:
             out.rows.setdefault((period, department), dict.fromkeys(COUNTED, 0))
 
+
+
+def coverage_notes(postings: list[Posting], fiscal_year_start_month: int, slack_days: int = 14) -> list[str]:
+    """A note for each quarter whose postings start or end well inside it (a partial export?).
+
+    Books have postings nearly every week (pay runs, bills), so a quarter whose first posting
+    is more than ``slack_days`` after its start, or whose last is more than ``slack_days``
+    before its end, is probably cut off by the export's date range.
+    """
+    spans: dict[str, list] = {}
+    for posting in postings:
+        period = period_containing(posting.day, fiscal_year_start_month)
+        span = spans.setdefault(str(period), [period, posting.day, posting.day])
+        span[1], span[2] = min(span[1], posting.day), max(span[2], posting.day)
+    notes = []
+    for label, (period, first, last) in sorted(spans.items()):
+        if (first - period.start).days > slack_days or (period.end - last).days > slack_days:
+            notes.append(f"{label}: the postings run from {first} to {last} but the quarter from {period.start} to "
+                         f"{period.end}: is the export's date range the whole quarter?")
+    return notes

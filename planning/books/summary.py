@@ -24,6 +24,7 @@ def import_dict(result) -> dict[str, Any]:
         "postings": books.postings,
         "excluded_postings": result.excluded_postings,
         "export_totals_checked": result.totals_checked,
+        "notes": books.notes,
         "accounts": [{"account": a.account.label, "code": a.account.code, "name": a.account.name,
                       "line": a.line, "rule": a.rule, "postings": a.postings, "net_debit": money(a.debit)}
                      for a in books.accounts],
@@ -57,6 +58,7 @@ def import_summary(result) -> list[str]:
         lines.append(f"  {check.period:<8}" + "".join(f"{money(check.imported[k]):>18}" for k in COUNTED)
                      + ("   yes, to the cent" if check.reconciled else "   NO"))
     lines.append(f"  (amounts in {cur}; revenue = credits - debits, cogs and opex = debits - credits)")
+    lines.extend(f"  note: {note}" for note in books.notes)
     lines.append("")
     for status in ("added", "unchanged"):
         periods = [c.period for c in result.merged.changes if c.status == status]
@@ -70,5 +72,5 @@ def import_summary(result) -> list[str]:
     elif all(c.status == "unchanged" for c in result.merged.changes):
         lines.append(f"{result.actuals_path} already has these figures; nothing written")
     else:
-        lines.append("checked only; nothing written")
+        lines.append("checked only (--check); nothing written")
     return lines
