@@ -551,3 +551,12 @@ def test_a_quarter_the_export_cuts_off_gets_a_note_and_check_writes_nothing(tmp_
             "2024-12-31: is the export's date range the whole quarter?") in out
     assert "2025Q1: the postings" not in out
     assert "checked only (--check); nothing written" in out and not (into / "actuals.csv").exists()
+
+
+def test_the_docstring_examples_hold():
+    import doctest
+
+    from planning.books import amounts, mapping
+
+    for module in (amounts, mapping):
+        assert doctest.testmod(module).failed == 0

@@ -36,8 +36,8 @@ def parse_money(text: str) -> Decimal | None:
     """An amount as an export writes it, exactly; None for an empty cell.
 
     Accepts a leading minus or parentheses for negatives, thousands separators in groups of
-    three (``1,234,567.89``), a currency symbol (``$``, ``A$``, ``€``, ``£``) and a trailing
-    ``CR``/``DR`` is *not* accepted (it would hide a sign convention).
+    three (``1,234,567.89``) and a currency symbol (``$``, ``A$``, ``€``, ``£``). A trailing
+    ``CR``/``DR`` is not accepted: it would hide a sign convention.
 
     Raises
     ------

@@ -47,7 +47,11 @@ class Account:
 
 def code_key(code: str) -> tuple[int, Any]:
     """Sort key of an account code: numeric codes (``4000``, ``4-1000``) by their digits, others
-    as text, any case. ``code_key('4-1000') == (0, 41000)``."""
+    as text, any case.
+
+    >>> code_key("4-1000"), code_key(" 200 "), code_key("SALES")
+    ((0, 41000), (0, 200), (1, 'sales'))
+    """
     text = code.strip()
     if _NUMERIC_CODE.match(text):
         return (0, int(re.sub(r"\D", "", text)))
