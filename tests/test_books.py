@@ -234,18 +234,21 @@ def test_xero_export_as_xlsx_with_date_and_number_cells(tmp_path):
 def test_qbo_general_ledger_accounts_from_headings_signed_amounts_and_classes(tmp_path):
     into, result = _run(tmp_path, "qbo", "qbo.csv", QBO, column="Class")
     assert (into / "actuals.csv").read_text() == EXPECTED
-    assert result.totals_checked == 5          # five account totals (no grand total line)
+    assert result.totals_checked == 5
+    assert [c.reconciled for c in result.books.checks] == [True, True]          # five account totals (no grand total line)
 
 
 def test_myob_tab_separated_with_dollar_signs_categories_and_currency(tmp_path):
     into, result = _run(tmp_path, "myob", "myob.txt", MYOB, accounts=MYOB_ACCOUNTS.format(column="Category", extra=""))
     assert (into / "actuals.csv").read_text() == EXPECTED
     assert {a.account.code for a in result.books.accounts} >= {"4-0100", "3-0100"}
+    assert [c.reconciled for c in result.books.checks] == [True, True]
 
 
 def test_generic_preset_reads_the_columns_named_in_accounts_yaml(tmp_path):
-    into, _ = _run(tmp_path, "generic", "gl.csv", GENERIC, column="Cost centre", extra=GENERIC_SOURCE)
+    into, result = _run(tmp_path, "generic", "gl.csv", GENERIC, column="Cost centre", extra=GENERIC_SOURCE)
     assert (into / "actuals.csv").read_text() == EXPECTED
+    assert [c.reconciled for c in result.books.checks] == [True, True]
 
 
 def test_beancount_ledger_with_metadata_transaction_metadata_and_tags(tmp_path):
@@ -261,6 +264,14 @@ def test_beancount_errors_come_from_beancounts_own_loader(tmp_path):
         _run(tmp_path, "beancount", "books.beancount", bad)
     assert any("Beancount:" in str(p) and "balance" in str(p).lower() for p in err.value.problems)
     assert not (tmp_path / "co" / "actuals.csv").exists()
+
+
+def test_a_beancount_posting_in_another_currency_is_refused_with_its_line(tmp_path):
+    bad = LEDGER.replace("  Expenses:Rent       2000.00 AUD", "  Expenses:Rent       2000.00 USD @ 1.5 AUD")
+    bad = bad.replace("open Expenses:Rent AUD", "open Expenses:Rent")   # Beancount itself allows it then
+    with pytest.raises(InputError, match=r"^books.beancount, line 31, column currency: 'USD' is not the company's "
+                       r"currency AUD"):
+        _run(tmp_path, "beancount", "books.beancount", bad)
 
 
 def test_unmapped_accounts_are_listed_with_their_totals_and_nothing_is_written(tmp_path, capsys):
