@@ -248,6 +248,7 @@ def load_dataset(path: Path | str) -> Dataset:
             problems.extend(exc.problems)
     fy_month = company.fiscal_year_start_month if company else 1
     unit = company.currency if company else 2   # amounts are rounded to its minor unit
+    date_order = company.date_order if company else "ISO"
 
     sheets = {}
     if workbook is not None:
@@ -279,7 +280,8 @@ def load_dataset(path: Path | str) -> Dataset:
         elif required:
             where = f"{root}" + (f" (nor a sheet '{name}' in {workbook.name})" if workbook else "")
             problems.append(Problem(f"{name}.csv", None, None, f"file not found in {where}"))
-        typed[name] = None if raw is None else _check_table(name, raw, columns, problems, fy_month, unit)
+        typed[name] = None if raw is None else _check_table(name, raw, columns, problems, fy_month, unit,
+                                                            date_order)
 
     syntax_problems = len(problems)
     plan_data = yaml_file("plan.yaml", True)
@@ -329,8 +331,8 @@ def _scenario_problems(data: Any) -> list[Problem]:
     return []
 
 
-def _check_table(name, raw, columns, problems, fy_month, unit=2) -> pd.DataFrame:
-    frame = check_columns(raw, columns, problems, fy_month, unit=unit)
+def _check_table(name, raw, columns, problems, fy_month, unit=2, date_order="ISO") -> pd.DataFrame:
+    frame = check_columns(raw, columns, problems, fy_month, unit=unit, date_order=date_order)
     file = raw.file
     if name == "staff":
         report_duplicates(frame, ["employee_id"], file, problems, "employee_id")

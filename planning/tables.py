@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -40,9 +41,11 @@ _FALSE = {"false", "no", "n", "0"}
 class RawTable:
     """A table as text: ``frame`` has one str column per header cell, ``rows`` the sheet rows.
 
-    ``header_row`` is the spreadsheet row of the header (the first row that is not blank);
-    ``repeated`` maps a column name that the header has more than once to the spreadsheet
-    letters of its columns (only the first is read).
+    ``header_row`` is the spreadsheet row of the header (the first row that is not blank, until
+    :func:`find_header` finds the header below a title); ``repeated`` maps a column name that
+    the header has more than once (after :func:`header_name`) to the spreadsheet letters of its
+    columns (only the first is read); ``header_text`` is the header's cells as written;
+    ``lines`` every row of the sheet (for :func:`find_header`).
     """
 
     file: str
@@ -50,10 +53,28 @@ class RawTable:
     rows: np.ndarray  # spreadsheet row number of each data row (header is row 1)
     header_row: int = 1
     repeated: dict[str, list[str]] = field(default_factory=dict)
+    header_text: tuple[str, ...] = ()
+    lines: list[list[str]] | None = field(default=None, repr=False)
+
+
+_SEPARATORS_RE = re.compile(r"[\s_\-.]+")
+
+
+def header_name(text: object) -> str:
+    """A header cell as the column name it stands for: case, spacing, underscores, hyphens and
+    dots do not matter (``GOP Target``, `` gop_target ``, ``Gop-Target`` are all ``gop_target``).
+
+    >>> header_name(" GOP  Target "), header_name("annual_salary"), header_name("Start-Date")
+    ('gop_target', 'annual_salary', 'start_date')
+    """
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    return _SEPARATORS_RE.sub("_", folded).strip("_")
 
 
 def _normalise_header(names: Sequence[object]) -> list[str]:
-    return [str(n).strip().lower() if n is not None else "" for n in names]
+    return [header_name(n) for n in names]
 
 
 def column_letter(index: int) -> str:
@@ -66,14 +87,41 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _from_lines(file: str, lines: list[list[str]]) -> RawTable:
-    """A table from every row of a sheet (row 1 first); the header is the first non-blank row."""
-    filled = [i for i, record in enumerate(lines) if any(cell.strip() for cell in record)]
+def _filled(lines: list[list[str]]) -> list[int]:
+    return [i for i, record in enumerate(lines) if any(str(cell).strip() for cell in record)]
+
+
+def _from_lines(file: str, lines: list[list[str]], header_index: int | None = None) -> RawTable:
+    """A table from every row of a sheet (row 1 first); the header is row ``header_index + 1``,
+    by default the first non-blank row. Rows above the header are not data (a title)."""
+    filled = _filled(lines)
     if not filled:
-        return _from_records(file, [], [], [], 1)
-    first = filled[0]
-    body = filled[1:]
-    return _from_records(file, lines[first], [lines[i] for i in body], [i + 1 for i in body], first + 1)
+        return replace(_from_records(file, [], [], [], 1), lines=lines)
+    first = filled[0] if header_index is None else header_index
+    body = [i for i in filled if i > first]
+    table = _from_records(file, lines[first], [lines[i] for i in body], [i + 1 for i in body], first + 1)
+    return replace(table, lines=lines)
+
+
+#: How many non-blank rows at the top of a sheet may be a title above the header, at most.
+HEADER_SEARCH_ROWS = 10
+
+
+def find_header(table: RawTable, names: Sequence[str]) -> RawTable:
+    """``table`` with its header at the row among the first :data:`HEADER_SEARCH_ROWS` non-blank
+    rows that has the most of the column ``names`` (the earliest of equals); rows above it are
+    a title. Unchanged when the first non-blank row is already the best (or none has any)."""
+    if table.lines is None:
+        return table
+    wanted = set(names)
+    candidates = _filled(table.lines)[:HEADER_SEARCH_ROWS]
+    scores = [len(wanted & set(_normalise_header(table.lines[i]))) for i in candidates]
+    if not candidates or max(scores) == 0:
+        return table
+    best = candidates[scores.index(max(scores))]
+    if best + 1 == table.header_row:
+        return table
+    return _from_lines(table.file, table.lines, best)
 
 
 def _from_records(file: str, header: Sequence[object], records: list[list[str]], rows: list[int],
@@ -90,7 +138,8 @@ def _from_records(file: str, header: Sequence[object], records: list[list[str]],
     names = [columns[i] for i in keep]
     frame = pd.DataFrame(padded, columns=names, dtype=object) if padded else pd.DataFrame(columns=names, dtype=object)
     frame = frame.apply(lambda s: s.astype(str).str.strip()) if len(frame) else frame
-    return RawTable(file, frame.reset_index(drop=True), np.asarray(rows, dtype=int), header_row, repeated)
+    text = tuple("" if h is None else str(h).strip() for h in header)
+    return RawTable(file, frame.reset_index(drop=True), np.asarray(rows, dtype=int), header_row, repeated, text)
 
 
 def read_csv_table(path: Path) -> RawTable:
@@ -167,22 +216,52 @@ def _parse_number(text: pd.Series) -> pd.Series:
     return pd.to_numeric(text.where(ok), errors="coerce")
 
 
-def _parse_dates(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Returns (dates as datetime64, message per bad cell or '')."""
+#: A date written with its day, month and four-digit year apart: 31/03/2026, 3.31.2026, 31-3-2026.
+_DAY_MONTH_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+#: company.yaml's ``date_order`` -> (what a slash date is, an example).
+_ORDERS = {"DMY": ("day/month/year", "31/03/2026"), "MDY": ("month/day/year", "03/31/2026")}
+
+
+def _parse_dates(text: pd.Series, date_order: str = "ISO") -> tuple[pd.Series, pd.Series]:
+    """Returns (dates as datetime64, message per bad cell or '').
+
+    ISO dates (YYYY-MM-DD) are always read; with ``date_order`` DMY or MDY (company.yaml) a
+    date like 31/03/2026 (or 31.03.2026, 31-03-2026) is read in that order. Two-digit years
+    are never guessed.
+    """
     parts = text.str.extract(_DATE_RE)
     has_shape = parts[0].notna()
-    parsed = pd.to_datetime(
-        parts[0] + "-" + parts[1] + "-" + parts[2], format="%Y-%m-%d", errors="coerce"
-    )
+    year, month, day = parts[0], parts[1], parts[2]
+    other = text.str.extract(_DAY_MONTH_RE)
+    slashed = other[0].notna() & ~has_shape
+    if date_order in _ORDERS:
+        first, second = other[0].str.zfill(2), other[1].str.zfill(2)
+        d, m = (first, second) if date_order == "DMY" else (second, first)
+        year, month, day = year.where(~slashed, other[2]), month.where(~slashed, m), day.where(~slashed, d)
+        has_shape = has_shape | slashed
+    parsed = pd.to_datetime(year + "-" + month + "-" + day, format="%Y-%m-%d", errors="coerce")
     messages = pd.Series("", index=text.index, dtype=object)
+    if date_order in _ORDERS:
+        words, example = _ORDERS[date_order]
+        expect = f"{words} like {example} (company.yaml date_order: {date_order}) or an ISO date like 2024-02-29"
+        messages[~has_shape] = f"is not a date; expected {expect}"
+        messages[has_shape & parsed.isna()] = f"is not a real calendar date; expected {expect}"
+        return parsed, messages
     messages[~has_shape] = "is not a date; expected an ISO date like 2024-02-29 (YYYY-MM-DD)"
+    messages[slashed] = ("is not a date; expected an ISO date like 2024-02-29 (YYYY-MM-DD), or say in "
+                         "company.yaml how dates are written: date_order: DMY for 31/03/2026, MDY for 03/31/2026")
     messages[has_shape & parsed.isna()] = "is not a real calendar date; expected an ISO date like 2024-02-29"
     return parsed, messages
 
 
 def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Problem],
-                  fiscal_year_start_month: int = 1, *, unit: Unit = 2) -> pd.DataFrame:
+                  fiscal_year_start_month: int = 1, *, unit: Unit = 2,
+                  date_order: str = "ISO") -> pd.DataFrame:
     """Parse ``table`` into typed columns, appending a Problem per bad cell.
+
+    The header is found below a title row or two (:func:`find_header`) and matched by
+    :func:`header_name`. Dates are ISO, and also day/month/year (``date_order="DMY"``) or
+    month/day/year (``"MDY"``) when company.yaml says so.
 
     Amounts are rounded half up to whole minor units of ``unit`` (the company's currency,
     its code, or decimals: cents by default).
@@ -193,20 +272,22 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
     Cells with bytes that are not UTF-8 or with control characters are reported and then
     treated as unreadable; amounts and counts must be finite and below :data:`MAX_AMOUNT`.
     """
+    table = find_header(table, [c.name for c in columns])
     frame = table.frame
     out = pd.DataFrame({"_row": table.rows})
     present = set(frame.columns)
     missing = [c.name for c in columns if c.name not in present]
     expected = ", ".join(c.name for c in columns)
+    found = _found_headers(table)
     for name in missing:
         problems.append(Problem(table.file, table.header_row, name,
-                                f"missing column; the header must have: {expected}"))
+                                f"missing column; the header must have: {expected}; {found}"))
     for col in columns:
         if col.name in table.repeated:
             letters = table.repeated[col.name]
             problems.append(Problem(table.file, table.header_row, col.name,
                                     f"appears {len(letters)} times in the header (columns {', '.join(letters)}); "
-                                    "expected each column once"))
+                                    f"expected each column once ({_same_names(table, letters)})"))
 
     def report(mask: pd.Series, column: str, message: str, values: pd.Series | None = None):
         for idx in np.flatnonzero(mask.to_numpy()):
@@ -250,7 +331,7 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
             if col.kind == "amount":
                 value = pd.Series(round_cents_array(value.to_numpy(dtype=float), unit), index=value.index)
         elif col.kind in ("date", "optional_date"):
-            value, messages = _parse_dates(text)
+            value, messages = _parse_dates(text, date_order)
             bad = filled & (messages != "")
             for idx in np.flatnonzero(bad.to_numpy()):
                 problems.append(Problem(table.file, int(table.rows[idx]), col.name,
@@ -282,6 +363,24 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
                 value = value.where(~failing)
         out[col.name] = value.to_numpy()
     return out
+
+
+def _found_headers(table: RawTable, most: int = 15) -> str:
+    """What the header row has, for a "missing column" message."""
+    cells = [c for c in table.header_text if c]
+    if not cells:
+        return f"the header looks like row {table.header_row}, which is empty"
+    shown = ", ".join(repr(c) if len(c) <= 40 else repr(c[:40]) + "..." for c in cells[:most])
+    more = f" and {len(cells) - most} more" if len(cells) > most else ""
+    return f"the header looks like row {table.header_row}, which has: {shown}{more}"
+
+
+def _same_names(table: RawTable, letters: list[str]) -> str:
+    """``C 'gop_target' and D 'GOP Target' read as the same name ...``."""
+    index = {column_letter(i): text for i, text in enumerate(table.header_text)}
+    cells = " and ".join(f"{letter} {index.get(letter, '')!r}" for letter in letters)
+    return (f"{cells} read as the same name: case, spaces and underscores do not tell columns apart; "
+            "delete or rename all but one")
 
 
 _EXPECT = {
