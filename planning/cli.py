@@ -109,6 +109,9 @@ def _write_outputs(args, result, text: str) -> None:
     files = []
     if args.xlsx:
         files.append(("--xlsx", args.xlsx, lambda tmp: bonus_workbook(tmp, result)))
+    if getattr(args, "csv", None):
+        csv_text = _payroll_text(result)
+        files.append(("--csv", args.csv, lambda tmp: tmp.write_text(csv_text, encoding="utf-8", newline="")))
     if args.output:
         files.append(("--output", args.output, lambda tmp: tmp.write_text(text, encoding="utf-8")))
     try:
@@ -119,6 +122,13 @@ def _write_outputs(args, result, text: str) -> None:
                                 "expected a file in a folder you can write to") from None
     for _, path, _ in files:
         print(f"wrote {path}", file=sys.stderr)
+
+
+def _payroll_text(result) -> str:
+    """``--csv``: one line per payout for the payroll system (planning.payroll)."""
+    from planning.payroll import payroll_csv_text, payroll_frame
+
+    return payroll_csv_text(payroll_frame(result.allocations, result.period, result.currency))
 
 
 def _bonus_text(dataset, result) -> str:
@@ -332,6 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--output", help="write to this file instead of stdout (only on success)")
     p.add_argument("--xlsx", help="also write a workbook (summary and people sheets) for the bookkeeper")
+    p.add_argument("--csv", metavar="FILE",
+                   help="also write the payouts for payroll import, one line per person paid: employee_id, "
+                        "name, period, pay_item, amount, currency (docs/payroll.md)")
     p.set_defaults(func=cmd_bonus)
 
     p = sub.add_parser("report", help="render quarterly reports (HTML) for the owner and for all staff")
