@@ -571,3 +571,18 @@ def test_the_docstring_examples_hold():
 
     for module in (amounts, mapping):
         assert doctest.testmod(module).failed == 0
+
+
+@pytest.mark.parametrize("currency, amount, expected, finer", [("JPY", "-12,000", "12000", "-12,000.5"),
+                                                               ("KWD", "-1,234.567", "1234.567", "-1,234.5671")])
+def test_amounts_are_kept_in_the_currencys_own_minor_unit(tmp_path, currency, amount, expected, finer):
+    into = folder(tmp_path, column="Cost centre", extra=GENERIC_SOURCE)
+    (into / "company.yaml").write_text(COMPANY.replace("AUD", currency))
+    (tmp_path / "gl.csv").write_text(f"Posted;Acct;Ledger name;Cost centre;Value;Ccy\n"
+                                     f"2024-07-03;4000;Project Revenue;Sales;{amount};{currency}\n")
+    import_books("generic", tmp_path / "gl.csv", into)
+    assert f"2025Q1,Sales,{expected},0" in (into / "actuals.csv").read_text()
+    (tmp_path / "gl.csv").write_text(f"Posted;Acct;Ledger name;Cost centre;Value;Ccy\n"
+                                     f"2024-07-03;4000;Project Revenue;Sales;{finer};{currency}\n")
+    with pytest.raises(InputError, match="has more than"):
+        import_books("generic", tmp_path / "gl.csv", into, replace=True)

@@ -4,6 +4,8 @@ Exports write ``1,234.56``, ``(1,234.56)`` for a negative, ``-1,234.56``, ``$1,2
 ``1234.5``; dates in the export's own format (``1 Jul 2024``, ``07/01/2024``). Everything is
 read with :class:`~decimal.Decimal` and kept in the currency's minor unit as an ``int``:
 nothing is rounded, and an amount finer than the minor unit is refused rather than guessed.
+The minor unit is the company currency's (:attr:`planning.money.Currency.digits`: 2 for AUD,
+0 for JPY, 3 for KWD).
 """
 
 from __future__ import annotations
@@ -12,24 +14,11 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["MINOR_UNIT_DIGITS", "minor_digits", "parse_money", "to_minor", "format_minor", "parse_date",
-           "describe_format"]
-
-#: ISO 4217 currencies whose minor unit is not the cent (two digits); all others have two.
-MINOR_UNIT_DIGITS = {
-    **dict.fromkeys(["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"], 0),
-    **dict.fromkeys(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"], 3),
-    **dict.fromkeys(["CLF", "UYW"], 4),
-}
+__all__ = ["parse_money", "to_minor", "format_minor", "parse_date", "describe_format"]
 
 _PLAIN = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
 _SYMBOLS = ("A$", "NZ$", "US$", "C$", "$", "€", "£", "¥")
-
-
-def minor_digits(currency: str) -> int:
-    """Digits of the minor unit: 2 for AUD (cents), 0 for JPY, 3 for KWD."""
-    return MINOR_UNIT_DIGITS.get(currency.upper(), 2)
 
 
 def parse_money(text: str) -> Decimal | None:

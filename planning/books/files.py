@@ -11,7 +11,6 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from planning.books.amounts import minor_digits
 from planning.books.gl_export import ExportRows, Posting, parse_export
 from planning.books.ledger import ledger_postings
 from planning.books.mapping import AccountsMap, parse_accounts
@@ -185,7 +184,7 @@ def import_books(source: str, file: Path | str, into: Path | str, accounts: Path
     file, into = Path(file), Path(into)
     company = read_company(into)
     mapping = load_accounts(Path(accounts) if accounts else into / "accounts.yaml")
-    digits = min(minor_digits(company.currency), 2)   # the workbook keeps amounts in cents at most
+    digits = company.currency.digits                   # the currency's minor unit: 2, 0 for JPY, 3 for KWD
     postings, problems, totals_checked = _postings(source, file, mapping, company, digits)
     if not postings and not problems:
         problems.append(Problem(file.name, None, None, "has no postings; expected the general ledger's lines"))
