@@ -586,3 +586,13 @@ def test_amounts_are_kept_in_the_currencys_own_minor_unit(tmp_path, currency, am
                                      f"2024-07-03;4000;Project Revenue;Sales;{finer};{currency}\n")
     with pytest.raises(InputError, match="has more than"):
         import_books("generic", tmp_path / "gl.csv", into, replace=True)
+
+
+def test_an_unwritable_folder_is_bad_input_and_leaves_nothing(tmp_path, capsys):
+    into = folder(tmp_path)
+    (into / "actuals.csv").mkdir()          # a folder where the file should go
+    (tmp_path / "xero.csv").write_text(XERO)
+    assert main(["import", "--from", "xero", str(tmp_path / "xero.csv"), "--into", str(into)]) == 2
+    err = capsys.readouterr().err
+    assert "error: actuals.csv: cannot be read (Is a directory); expected a CSV file" in err
+    assert sorted(p.name for p in into.iterdir()) == ["accounts.yaml", "actuals.csv", "company.yaml"]

@@ -204,16 +204,20 @@ def import_books(source: str, file: Path | str, into: Path | str, accounts: Path
     result.excluded_postings = sum(a.postings for a in books.accounts if a.line == "excluded")
     changed = any(c.status != "unchanged" for c in merged.changes)
     if write and changed:
-        from planning.export import CannotWrite, write_atomic
-
-        text = actuals_csv_text(merged, digits)
-        try:
-            write_atomic(actuals_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        except CannotWrite as exc:
-            raise InputError.single("--into", f"{exc.path} cannot be written ({exc.strerror}); expected a folder "
-                                    "you can write to") from None
+        _write(actuals_path, actuals_csv_text(merged, digits))
         result.written = True
     return result
+
+
+def _write(path: Path, text: str) -> None:
+    """``text`` into ``path`` atomically; a path that cannot be written is bad input (``--into``)."""
+    from planning.export import CannotWrite, write_atomic
+
+    try:
+        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except CannotWrite as exc:
+        raise InputError.single("--into", f"{exc.path} cannot be written ({exc.strerror}); expected a folder "
+                                "you can write to") from None
 
 
 @dataclass
@@ -288,13 +292,6 @@ def import_staff(file: Path | str, into: Path | str, mapping: Path | str | None 
     result = StaffImport(file, staff_path, len(records), changes)
     people_changed = any(not c.startswith("kept as they are") for c in changes)
     if write and people_changed:
-        from planning.export import CannotWrite, write_atomic
-
-        text = staff_csv_text(rows)
-        try:
-            write_atomic(staff_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        except CannotWrite as exc:
-            raise InputError.single("--into", f"{exc.path} cannot be written ({exc.strerror}); expected a folder "
-                                    "you can write to") from None
+        _write(staff_path, staff_csv_text(rows))
         result.written = True
     return result
