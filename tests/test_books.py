@@ -596,3 +596,11 @@ def test_an_unwritable_folder_is_bad_input_and_leaves_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "error: actuals.csv: cannot be read (Is a directory); expected a CSV file" in err
     assert sorted(p.name for p in into.iterdir()) == ["accounts.yaml", "actuals.csv", "company.yaml"]
+
+
+def test_beancount_missing_is_a_clear_problem(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "beancount", None)      # as if the [books] extra were not installed
+    with pytest.raises(InputError, match=r"--from: beancount needs Beancount, an optional dependency"):
+        _run(tmp_path, "beancount", "books.beancount", LEDGER)

@@ -131,7 +131,11 @@ def _existing_actuals(path: Path, fiscal_year_start_month: int, digits: int):
 def _postings(source: str, path: Path, mapping: AccountsMap, company: Company, digits: int
               ) -> tuple[list[Posting], list[Problem], int]:
     if source == "beancount":
-        from beancount import loader
+        try:
+            from beancount import loader
+        except ImportError:
+            raise InputError.single("--from", "beancount needs Beancount, an optional dependency; install it with "
+                                    "pip install -e '.[books]'") from None
 
         if not path.exists():
             raise InputError.single(path.name, f"file not found ({path})")
