@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from planning.bonus import BonusResult, explain_pool, sharing_rule_text
+from planning.money import format_cents
 
 __all__ = ["CannotWrite", "write_atomic", "write_all_atomic", "fsync_folder", "write_json",
            "write_bonus_xlsx", "bonus_summary_frame"]
@@ -104,7 +105,8 @@ def bonus_summary_frame(result: BonusResult) -> pd.DataFrame:
         *((f"{'Revenue' if g.metric == 'revenue' else 'GOP'} gate {g.threshold:.0%}",
            "passed" if g.passed else f"missed by {g.shortfall * 100:.1f} points") for g in result.gates),
         ("Raw pool", result.raw_pool),
-        *((f"Limit: {x.name}", f"{x.before:,.2f} -> {x.after:,.2f}") for x in result.limits),
+        *((f"Limit: {x.name}", f"{format_cents(x.before, result.currency, code=False)} -> "
+                               f"{format_cents(x.after, result.currency, code=False)}") for x in result.limits),
         ("Bonus pool", result.pool),
         ("Allocated", result.allocated),
         ("Unallocated", result.unallocated),
@@ -124,20 +126,9 @@ def write_bonus_xlsx(path: Path | str, result: BonusResult) -> Path:
 def bonus_workbook(path: Path, result: BonusResult) -> None:
     """Write the bookkeeper's workbook to ``path`` (not atomic: see :func:`write_bonus_xlsx`).
 
-    Text from the data is always stored as text: a name like ``=HYPERLINK(...)`` would
-    otherwise become a live formula in the bookkeeper's Excel.
+    Built in memory by :mod:`planning.bookkeeper` (formats, frozen header, widths, totals,
+    explanations, the confidential note), then written in one plain write.
     """
-    people = result.allocations[[
-        "employee_id", "name", "department", "role", "eligible", "reason", "days_in", "tenure",
-        "fte", "period_salary", "weight", "cap", "capped", "payout"]].copy()
-    people["cap"] = people["cap"].where(people["cap"] != float("inf"))
-    people["period_salary"] = people["period_salary"].round(2)
+    from planning.bookkeeper import bonus_workbook_bytes
 
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        bonus_summary_frame(result).to_excel(writer, sheet_name="summary", index=False)
-        people.to_excel(writer, sheet_name="people", index=False)
-        for sheet in writer.book.worksheets:
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.data_type == "f":  # pandas wrote no formulas: this is text from the data
-                        cell.data_type = "s"
+    Path(path).write_bytes(bonus_workbook_bytes(result, bonus_summary_frame(result)))

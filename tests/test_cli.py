@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from planning.bookkeeper import CONFIDENTIAL
 from planning.cli import main
 from tests.conftest import ROOT, write_dataset
 
@@ -75,8 +76,11 @@ def test_bonus_with_another_plan_and_xlsx(tiny_dir, tmp_path, capsys):
 
     wb = openpyxl.load_workbook(book)
     assert wb.sheetnames == ["summary", "people"]
-    payouts = [row[-1] for row in wb["people"].iter_rows(min_row=2, values_only=True)]
-    assert round(sum(payouts), 2) == 2000.0
+    header = [c.value for c in wb["people"][1]]
+    rows = [r for r in wb["people"].iter_rows(min_row=2, values_only=True) if r[0] is not None]
+    payouts = [r[header.index("payout")] for r in rows if r[0] not in ("Total", CONFIDENTIAL)]
+    totals = [r[header.index("payout")] for r in rows if r[0] == "Total"]
+    assert round(sum(payouts), 2) == 2000.0 and totals == [2000.0]   # people, then the totals row
 
 
 def test_bonus_xlsx_keeps_names_that_look_like_formulas_as_text(tmp_path, capsys):

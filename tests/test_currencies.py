@@ -18,6 +18,7 @@ import pytest
 
 from planning import load_dataset
 from planning.bonus import bonus_for_period
+from planning.bookkeeper import CONFIDENTIAL, money_format
 from planning.cli import main
 from planning.money import (
     CURRENCIES,
@@ -215,7 +216,14 @@ def test_workbook_holds_the_minor_unit(company, tmp_path, capsys):
     assert main(["bonus", "--data", str(folder), "--period", "2026Q1", "--xlsx", str(book)]) == 0
     capsys.readouterr()
     people = pd.read_excel(book, sheet_name="people")
-    payouts = people["payout"].dropna().to_numpy()
+    people = people[people["employee_id"].notna() & ~people["employee_id"].isin(["Total", CONFIDENTIAL])]
+    payouts = people["payout"].to_numpy()
     assert _whole(payouts, digits)
     result = bonus_for_period(load_dataset(folder), "2026Q1")
     assert round(payouts.sum() * 10**digits) == round(result.allocated * 10**digits)
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(book)["people"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=2, column=header.index("payout") + 1).number_format == money_format(currency)
+    assert money_format(currency).startswith(f'"{currency}" #,##0' + ("" if digits == 0 else "." + "0" * digits + ";"))
