@@ -35,9 +35,9 @@ from planning.montecarlo import BLOCK, _changes, simulate_model  # noqa: E402
 from planning.scenarios import (  # noqa: E402
     DRIVERS,
     DriverDistribution,
-    _run_model,
     build_model,
     default_scenarios,
+    run_model,
 )
 
 DRAWS = 1_000_000
@@ -126,7 +126,7 @@ def per_draw_loop(model, n: int) -> float:
     changes = _changes(model, SEED, 0, n)
     t = time.perf_counter()
     for j in range(n):
-        _run_model(model, {k: float(v[j]) for k, v in changes.items()})
+        run_model(model, {k: float(v[j]) for k, v in changes.items()})
     return (time.perf_counter() - t) / n
 
 

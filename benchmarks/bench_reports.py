@@ -22,8 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planning.reports import plan_reports, render_reports  # noqa: E402
-from planning.statements import write_statements  # noqa: E402
+from planning.reporting.runner.batch import render_reports  # noqa: E402
+from planning.reporting.runner.jobs import plan_reports  # noqa: E402
+from planning.reporting.statements import write_statements  # noqa: E402
 
 DATA = ROOT / "data"
 

@@ -3,30 +3,19 @@
 The public API. The CLI, the notebooks, the reports and the tests all call these.
 """
 
-from planning.bonus import (
-    BonusResult,
-    GateCheck,
-    Limit,
-    SharingRule,
-    bonus_for_period,
-    compute_bonus,
-    explain_payout,
-    explain_pool,
-    pool_arrays,
-    sharing_rule_text,
-    staff_in_period,
-)
-from planning.dataset import Company, Dataset, load_dataset
+from planning.bonus import bonus_for_period, compute_bonus, pool_arrays, staff_in_period
+from planning.bonus_result import BonusResult, GateCheck, Limit
+from planning.dataset import Company, Dataset
 from planning.errors import InputError, Problem
 from planning.financials import PeriodResult, department_pnl, period_result, pnl_table
 from planning.funnel import campaign_metrics, funnel_by_period
+from planning.inputs import CompanyInputs, load_dataset, load_inputs
 from planning.money import format_money, largest_remainder, round_cents
 from planning.montecarlo import (
-    MonteCarloResult,
-    gate_for_probability,
-    rate_for_expected_cost,
     simulate,
 )
+from planning.montecarlo_goals import gate_for_probability, rate_for_expected_cost
+from planning.montecarlo_result import MonteCarloResult
 from planning.periods import Period, parse_period
 from planning.plan import Plan, load_plan, parse_plan, plan_to_dict, with_overrides
 from planning.proposals import compare_proposals, load_proposals, owner_targets, proposal_odds
@@ -49,6 +38,8 @@ from planning.scenarios import (
     sensitivity,
     sweep,
 )
+from planning.sharing import SharingRule
+from planning.words import explain_payout, explain_pool, sharing_rule_text
 
 __version__ = "0.1.0"
 
@@ -99,6 +90,8 @@ __all__ = [
     "funnel_by_period",
     "largest_remainder",
     "load_dataset",
+    "load_inputs",
+    "CompanyInputs",
     "load_plan",
     "parse_period",
     "parse_plan",
@@ -116,13 +109,13 @@ __all__ = [
 # not pay for (the model, the kernel and the CLI's other commands never use them): their entry
 # points load on first use (PEP 562).
 _LAZY = {
-    "QuarterlyReport": "planning.report_sections",
-    "build_report": "planning.report_sections",
-    "ReportError": "planning.reports",
-    "plan_reports": "planning.reports",
-    "render_report": "planning.reports",
-    "render_reports": "planning.reports",
-    "write_statements": "planning.statements",
+    "QuarterlyReport": "planning.reporting.content.report",
+    "build_report": "planning.reporting.content.report",
+    "ReportError": "planning.reporting.runner.jobs",
+    "plan_reports": "planning.reporting.runner.jobs",
+    "render_report": "planning.reporting.runner.batch",
+    "render_reports": "planning.reporting.runner.batch",
+    "write_statements": "planning.reporting.statements",
 }
 __all__ += list(_LAZY)
 

@@ -15,8 +15,9 @@ import io
 import numpy as np
 import pandas as pd
 
-from planning.bonus import BonusResult, explain_payout, explain_pool
+from planning.bonus_result import BonusResult
 from planning.money import Unit, cents_array, format_cents, from_cents, unit_digits
+from planning.words import explain_payout, explain_pool
 
 __all__ = ["CONFIDENTIAL", "PEOPLE_COLUMNS", "money_format", "bonus_workbook_bytes"]
 

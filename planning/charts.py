@@ -8,6 +8,7 @@ them (notebooks) or embed them as PNG (reports). Money axes are in the company's
 from __future__ import annotations
 
 import functools
+import io
 
 import matplotlib
 import numpy as np
@@ -15,7 +16,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-__all__ = ["literal_text", "money_axis", "pnl_vs_targets", "attainment_trend", "PALETTE"]
+from planning.methods import pool_limit
+
+__all__ = ["literal_text", "figure_png", "money_axis", "pnl_vs_targets", "attainment_trend", "PALETTE"]
 
 def literal_text():
     """A context in which matplotlib draws every text as written: no mathtext, so a name like
@@ -25,7 +28,18 @@ def literal_text():
     return matplotlib.rc_context({"text.parse_math": False})
 
 
-def _plain_text(chart):
+def figure_png(fig: Figure, dpi: int, reproducible: bool = False) -> bytes:
+    """A figure as PNG bytes, drawn in :func:`literal_text` (the report's and the cockpit's
+    one PNG helper). ``reproducible``: a white background and no software metadata, so the
+    same figure gives the same bytes (the reports)."""
+    buffer = io.BytesIO()
+    extra = {"metadata": {"Software": None}, "facecolor": "white"} if reproducible else {}
+    with literal_text():
+        fig.savefig(buffer, format="png", dpi=dpi, **extra)
+    return buffer.getvalue()
+
+
+def plain_text_chart(chart):
     """Build the chart inside :func:`literal_text`."""
     @functools.wraps(chart)
     def build(*args, **kwargs):
@@ -55,7 +69,7 @@ def money_axis(ax, currency: str = "", axis: str = "y") -> None:
         (ax.set_ylabel if axis == "y" else ax.set_xlabel)(currency)
 
 
-@_plain_text
+@plain_text_chart
 def pnl_vs_targets(pnl: pd.DataFrame, currency: str = "", highlight: str | None = None) -> Figure:
     """Revenue and GOP per period as bars against their targets (markers).
 
@@ -82,7 +96,7 @@ def pnl_vs_targets(pnl: pd.DataFrame, currency: str = "", highlight: str | None 
     return fig
 
 
-@_plain_text
+@plain_text_chart
 def attainment_trend(pnl: pd.DataFrame, gates: dict[str, float | None] | None = None) -> Figure:
     """Revenue and GOP attainment per period, with the gate levels as dashed lines."""
     fig = Figure(figsize=(9, 3.2), layout="constrained")
@@ -105,18 +119,18 @@ def attainment_trend(pnl: pd.DataFrame, gates: dict[str, float | None] | None = 
 # --- the interactive workbook's charts (issue 5) ------------------------------------------
 
 
-def _label_money(value: float, currency: str = "") -> str:
+def label_money(value: float, currency: str = "") -> str:
     sign = "-" if value < 0 else ""
     value = abs(value)
     text = f"{value / 1e6:.2f}M" if value >= 1e6 else f"{value / 1e3:.1f}k" if value >= 1e3 else f"{value:.0f}"
     return f"{sign}{currency + ' ' if currency else ''}{text}"
 
 
-@_plain_text
+@plain_text_chart
 def bonus_waterfall(result, figsize=(6.4, 3.4)) -> Figure:
     """GOP -> GOP target -> GOP above target -> raw pool -> each limit -> the bonus pool.
 
-    ``result`` is a :class:`planning.bonus.BonusResult`. GOP and the target stand on 0, GOP
+    ``result`` is a :class:`planning.bonus_result.BonusResult`. GOP and the target stand on 0, GOP
     above target floats between them, the raw pool stands on 0 and each limit that bit
     floats between the pool before and after it. When a gate failed the title says so and
     the pool is 0.
@@ -130,15 +144,14 @@ def bonus_waterfall(result, figsize=(6.4, 3.4)) -> Figure:
               PALETTE["neutral"], result.excess_gop)]
     if result.gates_passed:
         steps.append(("Raw pool", 0.0, result.raw_pool, PALETTE["pool"], result.raw_pool))
-        names = {"floor": "Floor", "cap": "Pool cap", "self_funding": "Self-funding"}
         for limit in result.limits:
             colour = PALETTE["miss"] if limit.after < limit.before else PALETTE["pass"]
-            steps.append((names[limit.name], limit.before, limit.after, colour, limit.after - limit.before))
+            steps.append((pool_limit(limit.name).chart_label, limit.before, limit.after, colour, limit.after - limit.before))
     steps.append(("Bonus pool", 0.0, result.pool, PALETTE["pool"], result.pool))
     for i, (_, low, high, colour, value) in enumerate(steps):
         bottom, top = min(low, high), max(low, high)
         ax.bar(i, top - bottom, bottom=bottom, color=colour, width=0.62)
-        ax.annotate(_label_money(value), (i, top), xytext=(0, 3), textcoords="offset points",
+        ax.annotate(label_money(value), (i, top), xytext=(0, 3), textcoords="offset points",
                     ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(steps)), [s[0] for s in steps], fontsize=8, rotation=20, ha="right")
     money_axis(ax, result.currency)
@@ -152,7 +165,7 @@ def bonus_waterfall(result, figsize=(6.4, 3.4)) -> Figure:
     return fig
 
 
-@_plain_text
+@plain_text_chart
 def payouts_by_department(result, figsize=(6.4, 3.0)) -> Figure:
     """Total payout per department, labelled with the eligible headcount."""
     table = result.by_department().sort_values("payout")
@@ -162,7 +175,7 @@ def payouts_by_department(result, figsize=(6.4, 3.0)) -> Figure:
     ax.barh(list(y), table["payout"], color=PALETTE["pool"])
     ax.set_yticks(list(y), list(table.index), fontsize=8)
     for i, (payout, eligible) in enumerate(zip(table["payout"], table["eligible"], strict=True)):
-        ax.annotate(f"{_label_money(payout)} ({int(eligible)} eligible)", (payout, i), xytext=(3, 0),
+        ax.annotate(f"{label_money(payout)} ({int(eligible)} eligible)", (payout, i), xytext=(3, 0),
                     textcoords="offset points", va="center", fontsize=8)
     money_axis(ax, result.currency, axis="x")
     ax.set_xlim(0, max(float(table["payout"].max()) if len(table) else 0.0, 1.0) * 1.45)
@@ -171,7 +184,7 @@ def payouts_by_department(result, figsize=(6.4, 3.0)) -> Figure:
     return fig
 
 
-@_plain_text
+@plain_text_chart
 def gate_heatmap(revenue_attainment, gop_attainment, pool, current=None, gates=None,
                  currency: str = "", figsize=(6.4, 3.6)) -> Figure:
     """The pool over a grid of revenue (x) and GOP (y) attainment, gates as dashed lines.
@@ -187,7 +200,7 @@ def gate_heatmap(revenue_attainment, gop_attainment, pool, current=None, gates=N
     mesh = ax.pcolormesh(revenue_attainment, gop_attainment, shown, shading="nearest", cmap="YlOrBr")
     bar = fig.colorbar(mesh, ax=ax)
     bar.set_label(f"bonus pool{' (' + currency + ')' if currency else ''}", fontsize=8)
-    bar.formatter = FuncFormatter(lambda v, _p: _label_money(v))
+    bar.formatter = FuncFormatter(lambda v, _p: label_money(v))
     bar.update_ticks()
     for name, level in (gates or {}).items():
         if level is not None:
@@ -204,7 +217,7 @@ def gate_heatmap(revenue_attainment, gop_attainment, pool, current=None, gates=N
     return fig
 
 
-@_plain_text
+@plain_text_chart
 def pool_distribution(pools, currency: str = "", p_pays: float | None = None,
                       figsize=(6.4, 3.0)) -> Figure:
     """Histogram of simulated pools with the 10th, 50th and 90th percentiles marked."""
@@ -230,7 +243,7 @@ def pool_distribution(pools, currency: str = "", p_pays: float | None = None,
     return fig
 
 
-@_plain_text
+@plain_text_chart
 def proposals_chart(proposals: pd.DataFrame, owner_targets: tuple[float, float] | None = None,
                     currency: str = "", figsize=(9, 3.6)) -> Figure:
     """Each department's proposed revenue and GOP targets with its forecast range.
@@ -262,7 +275,7 @@ def proposals_chart(proposals: pd.DataFrame, owner_targets: tuple[float, float] 
     return fig
 
 
-@_plain_text
+@plain_text_chart
 def funnel_chart(by_period: pd.DataFrame, figsize=(9, 3.2)) -> Figure:
     """Leads, qualified and won per period (bars) and the lead-to-win rate (line)."""
     fig = Figure(figsize=figsize, layout="constrained")
@@ -285,7 +298,7 @@ def funnel_chart(by_period: pd.DataFrame, figsize=(9, 3.2)) -> Figure:
     return fig
 
 
-@_plain_text
+@plain_text_chart
 def campaign_roi_chart(campaigns: pd.DataFrame, figsize=(9, 3.4)) -> Figure:
     """Campaign ROI on gross profit; flagged campaigns (spend, no revenue) in red."""
     table = campaigns.sort_values("roi")
@@ -311,11 +324,11 @@ __all__ += ["bonus_waterfall", "payouts_by_department", "gate_heatmap", "pool_di
 # --- the quarterly reports' charts (issue 6) ----------------------------------------------
 
 
-@_plain_text
+@plain_text_chart
 def grouped_payouts_chart(table: pd.DataFrame, currency: str = "", figsize=(8, 2.6)) -> Figure:
     """Total payout per department group, for the staff report.
 
-    ``table`` is :func:`planning.report_sections.suppressed_department_payouts`' frame
+    ``table`` is :func:`planning.reporting.content.suppressed_department_payouts`' frame
     (``group``, ``eligible``, ``payout``): small departments are already combined, so the
     chart shows nothing the table does not.
     """
@@ -325,7 +338,7 @@ def grouped_payouts_chart(table: pd.DataFrame, currency: str = "", figsize=(8, 2
     ax.barh(y, table["payout"], color=PALETTE["pool"])
     ax.set_yticks(y, list(table["group"]), fontsize=8)
     for i, (payout, eligible) in enumerate(zip(table["payout"], table["eligible"], strict=True)):
-        ax.annotate(f"{_label_money(payout)} ({int(eligible)} people)", (payout, i), xytext=(3, 0),
+        ax.annotate(f"{label_money(payout)} ({int(eligible)} people)", (payout, i), xytext=(3, 0),
                     textcoords="offset points", va="center", fontsize=8)
     money_axis(ax, currency, axis="x")
     ax.set_xlim(0, max(float(table["payout"].max()) if len(table) else 0.0, 1.0) * 1.45)
@@ -338,7 +351,7 @@ def grouped_payouts_chart(table: pd.DataFrame, currency: str = "", figsize=(8, 2
 __all__ += ["grouped_payouts_chart"]
 
 
-@_plain_text
+@plain_text_chart
 def tornado_chart(table: pd.DataFrame, labels: dict[str, str] | None = None, currency: str = "",
                   title: str = "What moves the bonus pool most", figsize=(8, 3.2)) -> Figure:
     """A tornado: for each driver, the output with the driver moved down (left) and up (right).
@@ -368,82 +381,3 @@ def tornado_chart(table: pd.DataFrame, labels: dict[str, str] | None = None, cur
 
 
 __all__ += ["tornado_chart"]
-
-
-# --- scenario planning (issue 4) ------------------------------------------------------------
-
-
-@_plain_text
-def scenario_comparison_chart(table: pd.DataFrame, currency: str = "", figsize=(9, 3.4)) -> Figure:
-    """Scenarios side by side: revenue and GOP against their targets, and the bonus pool.
-
-    ``table`` is :func:`planning.scenarios.compare_scenarios`'s frame. Bars are green where
-    both gates pass, red where a gate is missed; targets are black markers.
-    """
-    fig = Figure(figsize=figsize, layout="constrained")
-    axes = fig.subplots(1, 3, width_ratios=[2, 2, 1.5])
-    x = list(range(len(table)))
-    colors = [PALETTE["pass"] if ok else PALETTE["miss"] for ok in table["gates_passed"]]
-    for ax, metric, title in ((axes[0], "revenue", "Revenue"), (axes[1], "gop", "GOP")):
-        ax.bar(x, table[metric], color=colors, alpha=0.85)
-        ax.scatter(x, table[f"{metric}_target"], marker="_", s=400, color="black", linewidths=2,
-                   zorder=3, label="target")
-        ax.set_title(f"{title} against target", fontsize=10)
-        money_axis(ax, currency)
-    axes[2].bar(x, table["pool"], color=PALETTE["pool"])
-    for i, pool in enumerate(table["pool"]):
-        axes[2].annotate(_label_money(float(pool)), (i, float(pool)), xytext=(0, 2),
-                         textcoords="offset points", ha="center", fontsize=8)
-    axes[2].set_title("Bonus pool", fontsize=10)
-    money_axis(axes[2], "")
-    for ax in axes:
-        ax.set_xticks(x, list(table.index), rotation=30, ha="right", fontsize=8)
-        ax.grid(axis="y", alpha=0.3)
-    axes[0].legend(fontsize=8, loc="lower right")
-    return fig
-
-
-@_plain_text
-def sweep_chart(table: pd.DataFrame, x: str, y: str = "pool", by: str | None = None,
-                currency: str = "", figsize=(6.4, 3.2)) -> Figure:
-    """One line of ``y`` over ``x`` per value of ``by`` (a :func:`planning.scenarios.sweep` frame).
-
-    Money outputs get a money axis; attainments and shares a percentage axis. Points where a
-    gate is missed are hollow.
-    """
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.subplots()
-    groups = [(None, table)] if by is None else list(table.groupby(by, sort=False, dropna=False))
-    for value, part in groups:
-        label = None if by is None else f"{by} = {value}"
-        line, = ax.plot(part[x], part[y], marker="o", markersize=3, label=label)
-        missed = ~part["gates_passed"].astype(bool)
-        ax.scatter(part[x][missed], part[y][missed], s=18, facecolors="white",
-                   edgecolors=line.get_color(), zorder=3)
-    if y in ("revenue_attainment", "gop_attainment", "cost_share_of_gop"):
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    else:
-        money_axis(ax, currency)
-    ax.set_xlabel(x.replace("_", " "), fontsize=8)
-    ax.set_title(f"{y.replace('_', ' ')} as {x.replace('_', ' ')} changes (hollow: a gate missed)", fontsize=10)
-    ax.grid(alpha=0.3)
-    if by is not None:
-        ax.legend(fontsize=8)
-    return fig
-
-
-@_plain_text
-def pool_heatmap_chart(grid: pd.DataFrame, currency: str = "", figsize=(6.4, 3.6)) -> Figure:
-    """:func:`gate_heatmap` of a :func:`planning.scenarios.pool_heatmap` frame (with its marker)."""
-    return gate_heatmap(grid.columns.to_numpy(float), grid.index.to_numpy(float), grid.to_numpy(float),
-                        current=grid.attrs.get("current"), gates=grid.attrs.get("gates"),
-                        currency=currency, figsize=figsize)
-
-
-@_plain_text
-def monte_carlo_chart(result, figsize=(6.4, 3.0)) -> Figure:
-    """:func:`pool_distribution` of a :class:`planning.montecarlo.MonteCarloResult`."""
-    return pool_distribution(result.pools, result.currency, p_pays=result.p_pays, figsize=figsize)
-
-
-__all__ += ["scenario_comparison_chart", "sweep_chart", "pool_heatmap_chart", "monte_carlo_chart"]

@@ -20,12 +20,10 @@ EXIT_BAD_INPUT = 2
 
 
 def _load(args):
-    from planning.dataset import load_dataset
-    from planning.plan import load_plan
+    from planning.inputs import load_inputs
 
-    dataset = load_dataset(args.data)
-    plan = load_plan(args.plan) if getattr(args, "plan", None) else dataset.plan
-    return dataset, plan
+    inputs = load_inputs(args.data, getattr(args, "plan", None))
+    return inputs.dataset, inputs.plan
 
 
 def _print_json(data, output: str | None = None) -> None:
@@ -72,30 +70,25 @@ def cmd_validate(args) -> int:
 
 def cmd_pnl(args) -> int:
     from planning.financials import period_result
-    from planning.money import format_cents
+    from planning.words import pnl_text
 
     dataset, _ = _load(args)
     result = period_result(dataset, args.period)
     if args.json:
         _print_json(result.as_dict())
         return 0
-    cur = dataset.company.currency
-    d = result.as_dict()
-    print(f"{dataset.company.name}, {result.period}")
-    for key, label in (("revenue", "Revenue"), ("cogs", "Cost of goods sold"), ("gross_profit", "Gross profit"),
-                       ("opex", "Operating expenses"), ("gop", "GOP")):
-        print(f"  {label:<22}{format_cents(d[key], cur):>22}")
-    print(f"  {'Revenue target':<22}{format_cents(d['revenue_target'], cur):>22}   attainment {d['revenue_attainment']:.1%}")
-    print(f"  {'GOP target':<22}{format_cents(d['gop_target'], cur):>22}   attainment {d['gop_attainment']:.1%}")
+    sys.stdout.write(pnl_text(dataset.company.name, result, dataset.company.currency))
     return 0
 
 
 def cmd_bonus(args) -> int:
     from planning.bonus import bonus_for_period
+    from planning.words import bonus_text
 
     dataset, plan = _load(args)
     result = bonus_for_period(dataset, args.period, plan)
-    text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.json else _bonus_text(dataset, result)
+    text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.json
+            else bonus_text(dataset.company.name, result))
     _write_outputs(args, result, text)
     if not args.output:
         sys.stdout.write(text)
@@ -104,7 +97,8 @@ def cmd_bonus(args) -> int:
 
 def _write_outputs(args, result, text: str) -> None:
     """``--xlsx`` and ``--output`` all or none; a path that cannot be written is bad input."""
-    from planning.export import CannotWrite, bonus_workbook, write_all_atomic
+    from planning.export import bonus_workbook
+    from planning.files import CannotWrite, write_all_atomic
 
     files = []
     if args.xlsx:
@@ -131,35 +125,12 @@ def _payroll_text(result) -> str:
     return payroll_csv_text(payroll_frame(result.allocations, result.period, result.currency))
 
 
-def _bonus_text(dataset, result) -> str:
-    from planning.bonus import explain_pool, sharing_rule_text
-    from planning.money import format_cents
-
-    cur = result.currency
-    lines = [f"{dataset.company.name}: success bonus for {result.period}", ""]
-    lines += ["  " + s for s in explain_pool(result)]
-    lines += ["", "  " + sharing_rule_text(result.plan), ""]
-    table = result.allocations[["employee_id", "name", "department", "eligible", "weight", "capped", "payout"]].copy()
-    table["eligible"] = table["eligible"].map({True: "yes", False: "no"})
-    table["capped"] = table["capped"].map({True: "cap", False: ""})
-    table["weight"] = table["weight"].map(lambda w: f"{w:,.2f}")
-    table["payout"] = table["payout"].map(lambda x: format_cents(x, cur, code=False))
-    lines.append(table.to_string(index=False))
-    lines += ["", f"  Pool {format_cents(result.pool, cur)} = allocated {format_cents(result.allocated, cur)}"
-              f" + unallocated {format_cents(result.unallocated, cur)}"]
-    return "\n".join(lines) + "\n"
-
-
 def cmd_report(args) -> int:
     import time
 
-    from planning.reports import (
-        DEFAULT_DRAWS,
-        DEFAULT_SEED,
-        ReportError,
-        plan_reports,
-        render_reports,
-    )
+    from planning.reporting.defaults import DEFAULT_DRAWS, DEFAULT_SEED
+    from planning.reporting.runner.batch import render_reports
+    from planning.reporting.runner.jobs import ReportError, plan_reports
 
     periods = None if args.all else [args.period]
     audiences = [args.audience] if args.audience else (["owner", "staff"] if args.all else ["owner"])
@@ -187,7 +158,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_statements(args) -> int:
-    from planning.statements import write_statements
+    from planning.reporting.statements import write_statements
 
     paths = write_statements(args.data, args.period, args.out, args.plan)
     print(f"{len(paths) - 1} personal statements in {paths[-1].parent}/ (list: {paths[-1]}). "
@@ -198,7 +169,7 @@ def cmd_statements(args) -> int:
 def _emit(args, text: str) -> None:
     """``scenario`` and ``simulate``: ``text`` to stdout, or with ``--output`` written atomically
     to that file instead (a path that cannot be written is bad input; nothing is written)."""
-    from planning.export import CannotWrite, write_atomic
+    from planning.files import CannotWrite, write_atomic
 
     if not args.output:
         sys.stdout.write(text)
@@ -212,73 +183,49 @@ def _emit(args, text: str) -> None:
 
 
 def cmd_scenario(args) -> int:
-    from planning.bonus import explain_pool
-    from planning.money import format_cents
     from planning.scenarios import driver_table, run_scenario, scenario_set
+    from planning.words import scenario_text
 
     dataset, plan = _load(args)
     result = run_scenario(dataset, args.period, args.name, plan)
     if args.json:
         _emit(args, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return 0
-    cur = result.currency
     scenario = scenario_set(dataset).get(args.name)
-    lines = [f"{dataset.company.name}: scenario {scenario.name!r} for {result.period}"
-             + (f" ({scenario.description})" if scenario.description else ""),
-             f"  projected from the actuals of {result.base_period}", ""]
     table = driver_table(dataset, args.period, args.name, plan)
-    for line, row in table.iterrows():
-        rate = line in ("lead_to_win", "gross_margin")
-        count = line == "leads"
-        fmt = ((lambda x: f"{x:.2%}") if rate else (lambda x: f"{x:,.1f}") if count
-               else (lambda x: format_cents(x, cur)))
-        change = ""
-        if row["change"] == row["change"] and row["change"]:   # a driver this scenario changes
-            change = f"   ({row['change'] * 100:+.2f} points)" if rate else f"   ({row['change']:+.1%})"
-        lines.append(f"  {line.replace('_', ' '):<18}{fmt(row['base']):>22} -> {fmt(row['scenario']):>22}{change}")
-    lines.append("")
-    lines += ["  " + s for s in explain_pool(result)]
-    by_department = result.by_department()
-    if result.allocated:
-        lines += ["", "  Payouts by department:"]
-        lines += [f"    {dept:<16}{format_cents(row.payout, cur):>18}  ({int(row.eligible)} eligible)"
-                  for dept, row in by_department.iterrows()]
-    lines.append(f"  GOP after the bonus: {format_cents(result.gop_after_bonus, cur)}")
-    _emit(args, "\n".join(lines) + "\n")
+    _emit(args, scenario_text(dataset.company.name, scenario, result, table))
     return 0
 
 
+def _draws_bar(desc: str):
+    """A tqdm bar on stderr and the ``progress(done, total)`` callback that moves it."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=None, unit="draw", unit_scale=True, desc=desc, file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return bar, progress
+
+
 def cmd_simulate(args) -> int:
-    from planning.money import format_cents
     from planning.montecarlo import simulate
+    from planning.words import simulate_text
 
     dataset, plan = _load(args)
-    result = simulate(dataset, args.period, args.scenario, draws=args.draws, seed=args.seed,
-                      plan=plan, progress=args.progress)
+    bar, progress = _draws_bar(f"simulating {args.scenario}") if args.progress else (None, None)
+    try:
+        result = simulate(dataset, args.period, args.scenario, draws=args.draws, seed=args.seed,
+                          plan=plan, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
     if args.json:
         _emit(args, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return 0
-    m = lambda x: format_cents(x, result.currency)  # noqa: E731
-    lines = [
-        f"{dataset.company.name}: Monte Carlo of scenario {result.scenario!r} for {result.period}",
-        f"  {result.draws:,} draws, seed {result.seed}, projected from the actuals of {result.base_period}",
-        "",
-        f"  Revenue gate passes     {result.p_revenue_gate:8.1%}",
-        f"  GOP gate passes         {result.p_gop_gate:8.1%}",
-        f"  Both gates pass         {result.p_gates_passed:8.1%}",
-        f"  The bonus pays          {result.p_pays:8.1%}",
-        f"  Stays self-funding      {result.p_self_funding:8.1%}",
-        "",
-        f"  Expected pool           {m(result.expected_pool):>20}",
-        f"  Expected bonus cost     {m(result.expected_cost):>20}",
-        f"  Pool P10 / P50 / P90    {m(result.pool_p10)} / {m(result.pool_p50)} / {m(result.pool_p90)}",
-        f"  Expected GOP            {m(result.expected_gop):>20}",
-        f"  Expected GOP after bonus{m(result.expected_gop_after_bonus):>20}",
-        "",
-        "  Expected payout by department:",
-    ]
-    lines += [f"    {dept:<16}{m(value):>20}" for dept, value in result.expected_payout_by_department.items()]
-    _emit(args, "\n".join(lines) + "\n")
+    _emit(args, simulate_text(dataset.company.name, result))
     return 0
 
 
@@ -322,6 +269,8 @@ def _plan_arg(p):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from planning.reporting.defaults import DEFAULT_DRAWS, DEFAULT_SEED
+
     parser = argparse.ArgumentParser(prog="planning", description="Shared targets and a company-wide success bonus.")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -357,8 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="owner (every payout) or staff (company figures only); default owner, or both with --all")
     p.add_argument("--out", default="reports", type=Path, help="output folder (default: reports)")
     _plan_arg(p)
-    p.add_argument("--seed", type=int, help="seed for the Monte Carlo outlook (default 20260101)")
-    p.add_argument("--draws", type=int, help="Monte Carlo draws (default 2000)")
+    p.add_argument("--seed", type=int, help=f"seed for the Monte Carlo outlook (default {DEFAULT_SEED})")
+    p.add_argument("--draws", type=int, help=f"Monte Carlo draws (default {DEFAULT_DRAWS})")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers for --all (default: CPU count)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_report)

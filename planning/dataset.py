@@ -1,42 +1,37 @@
-"""A dataset is a folder (or an ``.xlsx`` workbook): load it, validate all of it, or refuse.
+"""A dataset is a folder (or an ``.xlsx`` workbook): read it, validate all of it, or refuse.
 
-``load_dataset(path)`` accepts
+:func:`read_dataset` accepts
 
 * a folder with ``company.yaml``, ``plan.yaml``, ``staff.csv``, ``actuals.csv``,
-  ``targets.csv`` and optionally ``funnel.csv`` and ``scenarios.yaml``;
+  ``targets.csv`` and optionally ``funnel.csv``;
 * a folder where the tables live in one ``.xlsx`` workbook (one sheet per CSV, named like the
   file without ``.csv``) next to the YAML files;
 * the path of such a workbook.
 
 In a folder, CSV files win over a workbook's sheet of the same name; a workbook passed by
 its path wins over CSV files beside it (a missing sheet falls back to the CSV). Every problem of every file is
-collected before one :class:`~planning.errors.InputError` is raised; the few checks of
-``scenarios.yaml`` that need the rest of the dataset (a base period's actuals, plan overrides)
-run once the other files are valid.
+collected. ``scenarios.yaml`` is not this module's: :mod:`planning.inputs` (the loader
+everyone calls, ``load_dataset``) parses it with :mod:`planning.scenarios` once the other
+files are valid, and reports its own problems with theirs.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
 from planning.errors import InputError, Problem
 from planning.money import Currency, currency_problem, locale_problem
 from planning.periods import Period, parse_period
-from planning.plan import Plan, parse_plan, read_yaml
-from planning.tables import (
-    Column,
-    RawTable,
-    check_columns,
-    read_csv_table,
-    read_workbook_tables,
-    report_duplicates,
-)
+from planning.plan import Plan, parse_plan
+from planning.table_reading import RawTable, read_csv_table, read_workbook_tables
+from planning.tables import Column, check_columns, report_duplicates
+from planning.yaml_files import read_yaml
 
-__all__ = ["Company", "Dataset", "load_dataset", "TABLES"]
+__all__ = ["Company", "Dataset", "DatasetDraft", "read_dataset", "TABLES"]
 
 
 
@@ -118,7 +113,9 @@ class Dataset:
     funnel : DataFrame
         period, campaign, channel, spend, leads, qualified, won, revenue (empty if absent).
     scenarios : Any
-        The parsed ``scenarios.yaml`` (see :mod:`planning.scenarios`), or None.
+        The company's scenarios as :func:`planning.inputs.load_dataset` parsed them from
+        ``scenarios.yaml`` (a :class:`~planning.scenarios.ScenarioSet`), or None. This
+        module never reads or parses them.
     sources : dict
         Every input file read, name -> path (for provenance hashes).
     """
@@ -168,7 +165,7 @@ class Dataset:
         return period
 
 
-def _company(data: Any, label: str) -> Company:
+def parse_company(data: Any, label: str) -> Company:
     problems = []
     if not isinstance(data, dict):
         raise InputError.single(label, "must be a mapping with keys name, currency, fiscal_year_start_month")
@@ -220,8 +217,25 @@ def _locate(path: Path) -> tuple[Path, Path | None]:
     raise InputError.single(str(path), "not found; expected a dataset folder or an .xlsx workbook")
 
 
-def load_dataset(path: Path | str) -> Dataset:
-    """Load and validate every file of a dataset; raise InputError listing all problems."""
+class DatasetDraft(NamedTuple):
+    """What :func:`read_dataset` found: the dataset (None if any file has a problem), every
+    problem, and the parsed YAML of the optional files the dataset itself does not read
+    (``scenarios.yaml``: :mod:`planning.inputs` parses it)."""
+
+    dataset: Dataset | None
+    problems: list[Problem]
+    extra_yaml: dict[str, Any]
+
+
+def read_dataset(path: Path | str, extra_yaml: tuple[str, ...] = ()) -> DatasetDraft:
+    """Read and validate every file of a dataset, collecting all problems instead of raising.
+
+    ``extra_yaml`` names optional YAML files beside the dataset that another module parses
+    (their syntax problems are collected here, their contents returned as read). The
+    dataset's ``scenarios`` is left None. Raises InputError only when there is no dataset
+    to read (a missing folder, an unreadable workbook). :func:`planning.inputs.load_dataset`
+    is the loader everyone calls.
+    """
     root, workbook = _locate(Path(path))
     problems: list[Problem] = []
     sources: dict[str, Path] = {}
@@ -243,7 +257,7 @@ def load_dataset(path: Path | str) -> Dataset:
     company = None
     if company_data is not None or (root / "company.yaml").exists():
         try:
-            company = _company(company_data, "company.yaml")
+            company = parse_company(company_data, "company.yaml")
         except InputError as exc:
             problems.extend(exc.problems)
     fy_month = company.fiscal_year_start_month if company else 1
@@ -280,8 +294,8 @@ def load_dataset(path: Path | str) -> Dataset:
         elif required:
             where = f"{root}" + (f" (nor a sheet '{name}' in {workbook.name})" if workbook else "")
             problems.append(Problem(f"{name}.csv", None, None, f"file not found in {where}"))
-        typed[name] = None if raw is None else _check_table(name, raw, columns, problems, fy_month, unit,
-                                                            date_order)
+        typed[name] = None if raw is None else check_table(name, raw, columns, problems, fy_month, unit,
+                                                           date_order)
 
     syntax_problems = len(problems)
     plan_data = yaml_file("plan.yaml", True)
@@ -291,15 +305,13 @@ def load_dataset(path: Path | str) -> Dataset:
             plan = parse_plan(plan_data, "plan.yaml")
         except InputError as exc:
             problems.extend(exc.problems)
-    scenarios_data = yaml_file("scenarios.yaml", False)
+    extra = {name: data for name in extra_yaml if (data := yaml_file(name, False)) is not None}
 
     staff = typed["staff"]
     if plan is not None and staff is not None and plan.distribution.method == "points":
         _check_points(plan, staff, problems)
     if problems:
-        if scenarios_data is not None:
-            problems.extend(_scenario_problems(scenarios_data))
-        raise InputError(problems)
+        return DatasetDraft(None, problems, extra)
 
     typed = {name: None if frame is None else _finalise(name, frame) for name, frame in typed.items()}
     funnel = typed["funnel"]
@@ -309,29 +321,10 @@ def load_dataset(path: Path | str) -> Dataset:
     dataset = Dataset(root=root, company=company, staff=typed["staff"], actuals=typed["actuals"],
                       targets=typed["targets"], funnel=funnel, plan=plan, scenarios=None,
                       sources=sources)
-    if scenarios_data is not None:
-        from planning.scenarios import parse_scenarios  # scenarios build on the dataset
-
-        object.__setattr__(dataset, "scenarios", parse_scenarios(scenarios_data, dataset, "scenarios.yaml"))
-    return dataset
+    return DatasetDraft(dataset, problems, extra)
 
 
-def _scenario_problems(data: Any) -> list[Problem]:
-    """scenarios.yaml's own problems, found without a valid dataset (see ``parse_scenarios``).
-
-    Reported with the other files' problems so one run shows them all; the checks that need
-    the dataset (a base period's actuals, plan overrides) run once the other files are valid.
-    """
-    from planning.scenarios import parse_scenarios  # scenarios build on the dataset
-
-    try:
-        parse_scenarios(data, None, "scenarios.yaml")
-    except InputError as exc:
-        return list(exc.problems)
-    return []
-
-
-def _check_table(name, raw, columns, problems, fy_month, unit=2, date_order="ISO") -> pd.DataFrame:
+def check_table(name, raw, columns, problems, fy_month, unit=2, date_order="ISO") -> pd.DataFrame:
     frame = check_columns(raw, columns, problems, fy_month, unit=unit, date_order=date_order)
     file = raw.file
     if name == "staff":

@@ -1,89 +1,18 @@
-"""Writing results to files (JSON, ``.xlsx``) atomically: nothing half-written on failure."""
+"""The bookkeeper's exports: JSON and the ``.xlsx`` workbook, written through :mod:`planning.files`."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from planning.bonus import BonusResult, explain_pool, sharing_rule_text
+from planning.bonus_result import BonusResult
+from planning.files import write_atomic
 from planning.money import format_cents
+from planning.words import explain_pool, sharing_rule_text
 
-__all__ = ["CannotWrite", "write_atomic", "write_all_atomic", "fsync_folder", "write_json",
-           "write_bonus_xlsx", "bonus_summary_frame"]
-
-
-class CannotWrite(OSError):
-    """A file of :func:`write_all_atomic` could not be written; ``path`` says which."""
-
-    def __init__(self, path: Path, cause: OSError):
-        super().__init__(cause.errno, cause.strerror or str(cause), str(path))
-        self.path = path
-
-
-def write_atomic(path: Path | str, write: Callable[[Path], None], mode: int = 0o644) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it into place.
-
-    A failure leaves any previous file untouched and no partial file behind.
-    """
-    return write_all_atomic([(path, write)], mode)[0]
-
-
-def write_all_atomic(files: list[tuple[Path | str, Callable[[Path], None]]], mode: int = 0o644) -> list[Path]:
-    """Write several files all or none: each ``write(tmp)`` on a temporary file beside its
-    path, and only when every one succeeded are they renamed into place.
-
-    Raises :class:`CannotWrite` naming the path when one cannot be written (a folder, a
-    folder that cannot be made, no permission); nothing is written then.
-    """
-    paths = [Path(path) for path, _ in files]
-    for path in paths:
-        if path.is_dir():
-            raise CannotWrite(path, IsADirectoryError(21, "Is a directory"))
-    temps: list[Path] = []
-    try:
-        for path, (_, write) in zip(paths, files, strict=True):
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            except OSError as exc:
-                raise CannotWrite(path, exc) from exc
-            os.close(fd)
-            temps.append(Path(tmp_name))
-            write(temps[-1])
-            with open(temps[-1], "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.chmod(temps[-1], mode)
-        for tmp, path in zip(temps, paths, strict=True):
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                raise CannotWrite(path, exc) from exc
-    except BaseException:
-        for tmp in temps:
-            tmp.unlink(missing_ok=True)
-        raise
-    for folder in {path.parent for path in paths}:
-        fsync_folder(folder)  # make the renames themselves durable
-    return paths
-
-
-def fsync_folder(path: Path) -> None:
-    """Flush a folder's entries (renames into it) to disk; a no-op where that is unsupported."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+__all__ = ["write_json", "write_bonus_xlsx", "bonus_workbook", "bonus_summary_frame"]
 
 
 def write_json(path: Path | str, data: object) -> Path:

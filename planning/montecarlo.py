@@ -4,7 +4,7 @@ Every uncertain driver's change is drawn from its ``scipy.stats`` distribution (
 Gaussian copula when drivers are correlated), the quarter is projected with the same
 formulas as a single scenario (:func:`planning.scenarios.project_arrays`), and the pool and
 each person's share follow the bonus engine's rules, vectorised across draws *and* people
-(no draws x people matrix: :meth:`planning.bonus.SharingRule.share_sums`).
+(no draws x people matrix: :meth:`planning.sharing.SharingRule.share_sums`).
 
 Reproducibility. Draws are generated in fixed blocks of :data:`BLOCK` draws. Block b's
 normals for driver j (j its row in the driver table) come from
@@ -18,39 +18,39 @@ result depends only on the seed, the number of draws and the scenario: not on
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, as_completed
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
-import pandas as pd
-from tqdm import tqdm
 
-from planning.bonus import SharingRule, cap_cents, pool_arrays, staff_in_period
+from planning.bonus import pool_arrays, staff_in_period
 from planning.dataset import Dataset
 from planning.errors import InputError
+from planning.methods import sharing_method
 from planning.money import round_cents, unit_digits
+from planning.montecarlo_result import MonteCarloResult
 from planning.periods import Period
-from planning.plan import Plan, with_overrides
+from planning.plan import Plan
 from planning.scenarios import (
     DRIVERS,
-    GoalSeekResult,
     Scenario,
     ScenarioModel,
     build_model,
     project_arrays,
 )
-from planning.scenarios.spec import _MAX_RELATIVE, _is_number
+from planning.scenarios.spec import MAX_RELATIVE
+from planning.sharing import SharingRule, cap_cents
 
 __all__ = [
     "BLOCK",
     "MAX_DRAWS",
-    "MonteCarloResult",
     "simulate",
     "simulate_model",
-    "rate_for_expected_cost",
-    "gate_for_probability",
+    "draw_outcomes",
+    "allocated_cents",
+    "to_share",
 ]
 
 #: Draws per seeded block (the unit of reproducibility; chunks are whole blocks).
@@ -103,7 +103,7 @@ def _changes(model: ScenarioModel, seed: int, block: int, size: int) -> dict[str
         if DRIVERS[name].kind == "relative":
             # The range a fixed change is held to: a heavy tail (pareto, levy, cauchy) cannot
             # take an amount to infinity and overflow the sums.
-            drawn = np.clip(drawn, -1.0, _MAX_RELATIVE)
+            drawn = np.clip(drawn, -1.0, MAX_RELATIVE)
         changes[name] = drawn
     return {k: np.broadcast_to(v, (size,)) for k, v in changes.items()}
 
@@ -127,7 +127,7 @@ def _outcomes(spec: _Spec, seed: int, block: int, size: int) -> _Outcomes:
     return _Outcomes(figures["revenue"], figures["gop"], scale)
 
 
-def _to_share(spec: _Spec, pool_cents: np.ndarray, scale) -> tuple[np.ndarray, np.ndarray | None]:
+def to_share(spec: _Spec, pool_cents: np.ndarray, scale) -> tuple[np.ndarray, np.ndarray | None]:
     """(pools to share, salary scales), with a salary scale of 0 handled as the engine does.
 
     A draw whose pay cut reaches -100% has every salary at 0: with ``salary`` sharing nobody
@@ -139,12 +139,12 @@ def _to_share(spec: _Spec, pool_cents: np.ndarray, scale) -> tuple[np.ndarray, n
         return pool_cents, scale
     zero = scale <= 0
     distribution = spec.model.plan.distribution
-    if distribution.method == "salary" or distribution.individual_cap is not None:
+    if sharing_method(distribution).follows_salary or distribution.individual_cap is not None:
         pool_cents = np.where(zero, 0.0, pool_cents)
     return pool_cents, np.where(zero, 1.0, scale)
 
 
-def _allocated_cents(spec: _Spec, rule: SharingRule, pool_cents: np.ndarray, scale) -> np.ndarray:
+def allocated_cents(spec: _Spec, rule: SharingRule, pool_cents: np.ndarray, scale) -> np.ndarray:
     """What is paid out of each pool: min(pool, the caps' total), as the engine does."""
     if rule.total_weight <= 0:
         return np.zeros_like(pool_cents)
@@ -177,8 +177,8 @@ def _simulate_blocks(spec: _Spec, seed: int, blocks: Sequence[tuple[int, int]]) 
         steps = pool_arrays(model.plan, o.revenue, o.gop, model.revenue_target, model.gop_target,
                             model.currency)
         pool_cents = np.round(steps.pool * k)
-        share_cents, scale = _to_share(spec, pool_cents, o.scale)
-        allocated = _allocated_cents(spec, rule, share_cents, scale)
+        share_cents, scale = to_share(spec, pool_cents, o.scale)
+        allocated = allocated_cents(spec, rule, share_cents, scale)
         excess_cents = np.round(steps.excess_gop * k)
         counts = np.array([steps.revenue_passed.sum(), steps.gop_passed.sum(), steps.gates_passed.sum(),
                            (pool_cents > 0).sum(), (allocated <= excess_cents).sum()], dtype=np.int64)
@@ -189,85 +189,7 @@ def _simulate_blocks(spec: _Spec, seed: int, blocks: Sequence[tuple[int, int]]) 
     return out
 
 
-# --- the result -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class MonteCarloResult:
-    """What the simulation found. Probabilities are shares of draws; money in currency units.
-
-    Attributes
-    ----------
-    p_revenue_gate, p_gop_gate, p_gates_passed : float
-        Probability that each gate, and both, pass.
-    p_pays : float
-        Probability that the pool is above 0.
-    p_self_funding : float
-        Probability that what is paid out is no more than GOP above target (the company
-        still makes its GOP target after the bonus).
-    expected_pool, expected_cost : float
-        Mean pool; mean amount paid out (the pool less what nobody can take).
-    expected_revenue, expected_gop, expected_gop_after_bonus : float
-        Means (GOP after the bonus: GOP less what is paid out), each from exact cent sums.
-    pool_p10, pool_p50, pool_p90 : float
-        Percentiles of the pool (linear interpolation, rounded to cents).
-    expected_payout : Series
-        Mean payout per person, indexed by employee_id.
-    expected_payout_by_department : Series
-    pools : ndarray
-        Every draw's pool (for a histogram).
-    """
-
-    scenario: str
-    period: str
-    base_period: str
-    currency: str
-    draws: int
-    seed: int
-    p_revenue_gate: float
-    p_gop_gate: float
-    p_gates_passed: float
-    p_pays: float
-    p_self_funding: float
-    expected_pool: float
-    expected_cost: float
-    expected_revenue: float
-    expected_gop: float
-    expected_gop_after_bonus: float
-    pool_p10: float
-    pool_p50: float
-    pool_p90: float
-    people: pd.DataFrame = field(repr=False)
-    pools: np.ndarray = field(repr=False)
-
-    @property
-    def expected_payout(self) -> pd.Series:
-        return self.people.set_index("employee_id")["expected_payout"]
-
-    @property
-    def expected_payout_by_department(self) -> pd.Series:
-        return self.people.groupby("department")["expected_payout"].sum().round(unit_digits(self.currency))
-
-    def to_dict(self) -> dict:
-        """The ``simulate --json`` object."""
-        return {
-            "scenario": self.scenario, "period": self.period, "base_period": self.base_period,
-            "currency": self.currency, "draws": self.draws, "seed": self.seed,
-            "p_revenue_gate": self.p_revenue_gate, "p_gop_gate": self.p_gop_gate,
-            "p_gates_passed": self.p_gates_passed, "p_pays": self.p_pays,
-            "p_self_funding": self.p_self_funding,
-            "expected_pool": self.expected_pool, "expected_cost": self.expected_cost,
-            "expected_revenue": self.expected_revenue, "expected_gop": self.expected_gop,
-            "expected_gop_after_bonus": self.expected_gop_after_bonus,
-            "pool_p10": self.pool_p10, "pool_p50": self.pool_p50, "pool_p90": self.pool_p90,
-            "expected_payout_by_department": {str(k): float(v) for k, v in
-                                              self.expected_payout_by_department.items()},
-            "expected_payouts": [
-                {"employee_id": r.employee_id, "name": r.name, "department": r.department,
-                 "expected_payout": round(float(r.expected_payout), unit_digits(self.currency))}
-                for r in self.people.itertuples(index=False)
-            ],
-        }
+# --- combining the blocks ------------------------------------------------------------------
 
 
 def _mean(total_cents, draws: int, unit) -> float:
@@ -322,37 +244,40 @@ def _check_run(draws, seed, chunk_size) -> None:
 
 def simulate_model(model: ScenarioModel, draws: int = 10_000, seed: int = 0,
                    executor: Executor | None = None, chunk_size: int | None = None,
-                   progress: bool = False) -> MonteCarloResult:
+                   progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
     """:func:`simulate` for an already built :class:`~planning.scenarios.ScenarioModel`."""
     _check_run(draws, seed, chunk_size)
     spec = _spec(model)
     blocks = _blocks(int(draws))
     per_chunk = max(1, math.ceil((chunk_size or DEFAULT_CHUNK) / BLOCK))
     chunks = [blocks[i:i + per_chunk] for i in range(0, len(blocks), per_chunk)]
-    bar = tqdm(total=int(draws), unit="draw", unit_scale=True, disable=not progress,
-               desc=f"simulating {model.scenario.name}")
     results: list[list[_BlockStats] | None] = [None] * len(chunks)
-    try:
-        if executor is None:
-            for i, chunk in enumerate(chunks):
-                results[i] = _simulate_blocks(spec, int(seed), chunk)
-                bar.update(sum(size for _, size in chunk))
-        else:
-            futures = {executor.submit(_simulate_blocks, spec, int(seed), chunk): i
-                       for i, chunk in enumerate(chunks)}
-            for future in as_completed(futures):
-                i = futures[future]
-                results[i] = future.result()
-                bar.update(sum(size for _, size in chunks[i]))
-    finally:
-        bar.close()
+    done = 0
+
+    def finished(i: int) -> None:
+        nonlocal done
+        done += sum(size for _, size in chunks[i])
+        if progress is not None:
+            progress(done, int(draws))
+
+    if executor is None:
+        for i, chunk in enumerate(chunks):
+            results[i] = _simulate_blocks(spec, int(seed), chunk)
+            finished(i)
+    else:
+        futures = {executor.submit(_simulate_blocks, spec, int(seed), chunk): i
+                   for i, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            finished(i)
     return _combine(model, [s for chunk in results for s in chunk], int(seed))
 
 
 def simulate(dataset: Dataset, period: str | Period, scenario: str | Scenario = "base",
              draws: int = 10_000, seed: int = 0, plan: Plan | None = None,
              executor: Executor | None = None, chunk_size: int | None = None,
-             progress: bool = False) -> MonteCarloResult:
+             progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
     """Monte Carlo of a scenario's quarter: gate probabilities, pool percentiles, payouts.
 
     Parameters
@@ -373,8 +298,9 @@ def simulate(dataset: Dataset, period: str | Period, scenario: str | Scenario = 
         The result is identical to running without one.
     chunk_size : int, optional
         Draws per task (rounded up to whole blocks of :data:`BLOCK`); default 4 blocks.
-    progress : bool
-        Show a tqdm progress bar.
+    progress : callable, optional
+        ``progress(done, total)`` after each chunk of draws (the model draws no bar itself;
+        the CLI's ``--progress`` passes one that moves a tqdm bar).
 
     Notes
     -----
@@ -384,7 +310,7 @@ def simulate(dataset: Dataset, period: str | Period, scenario: str | Scenario = 
     independent). Then revenue and GOP as :func:`~planning.scenarios.project_arrays`, the
     pool as :func:`~planning.bonus.pool_arrays`, the amount paid out as min(pool, sum of
     caps) and each person's expected payout by water-filling
-    (:meth:`~planning.bonus.SharingRule.share_sums`), all exact to the engine's cents.
+    (:meth:`~planning.sharing.SharingRule.share_sums`), all exact to the engine's cents.
     A distribution with no spread (``{dist: randint, low: 0, high: 1}``) gives exactly the
     deterministic scenario.
     """
@@ -392,91 +318,13 @@ def simulate(dataset: Dataset, period: str | Period, scenario: str | Scenario = 
                           chunk_size, progress)
 
 
-# --- goal seek over simulated draws -------------------------------------------------------------
+# --- the draws the goal seeks of planning.montecarlo_goals share ------------------------------
 
 
-def _draw_outcomes(model: ScenarioModel, draws: int, seed: int) -> tuple[_Spec, _Outcomes]:
+def draw_outcomes(model: ScenarioModel, draws: int, seed: int) -> tuple[_Spec, _Outcomes]:
     _check_run(draws, seed, None)
     spec = _spec(model)
     parts = [_outcomes(spec, int(seed), b, size) for b, size in _blocks(int(draws))]
     scale = None if parts[0].scale is None else np.concatenate([p.scale for p in parts])
     return spec, _Outcomes(np.concatenate([p.revenue for p in parts]),
                            np.concatenate([p.gop for p in parts]), scale)
-
-
-def rate_for_expected_cost(dataset: Dataset, period: str | Period, cost: float,
-                           scenario: str | Scenario = "base", draws: int = 20_000, seed: int = 0,
-                           plan: Plan | None = None) -> GoalSeekResult:
-    """The pool rate (or, for ``payout_curve``, the target pool) whose expected cost is ``cost``.
-
-    Notes
-    -----
-    Expected cost E[min(pool(rate), caps)] over one fixed set of simulated draws (common
-    random numbers, so it is a non-decreasing function of the rate) is solved for the
-    rate with ``scipy.optimize.brentq`` on [0, 1] (target pool: [0, 100 x cost]). Floors,
-    caps and self-funding can make a cost unreachable; then ``found`` is False.
-    """
-    model = build_model(dataset, period, scenario, plan)
-    if not _is_number(cost) or not cost > 0:
-        raise InputError.single("--cost", f"{cost!r} is not an amount above 0; expected the expected bonus cost to aim for")
-    spec, o = _draw_outcomes(model, draws, seed)
-    rule = spec.rule
-    key = "pool.target_pool" if model.plan.pool.method == "payout_curve" else "pool.rate"
-    high = 100.0 * cost if key == "pool.target_pool" else 1.0
-
-    scale = 10 ** unit_digits(model.currency)
-
-    def expected(x: float) -> float:
-        p = with_overrides(model.plan, {key: x})
-        pools = np.round(pool_arrays(p, o.revenue, o.gop, model.revenue_target, model.gop_target,
-                                     model.currency).pool * scale)
-        return float(_allocated_cents(spec, rule, *_to_share(spec, pools, o.scale)).mean() / scale)
-
-    lo_cost, hi_cost = expected(0.0), expected(high)
-    if not lo_cost <= cost <= hi_cost:
-        return GoalSeekResult("expected_cost", key, False, None, None, None, None,
-                              f"expected cost ranges from {lo_cost:,.2f} to {hi_cost:,.2f} over "
-                              f"{key} from 0 to {high:g}; {cost:,.2f} cannot be reached")
-    from scipy import optimize  # scipy loads on first use, not with `import planning`
-
-    x = optimize.brentq(lambda v: expected(v) - cost, 0.0, high, xtol=1e-10)
-    achieved = expected(x)
-    return GoalSeekResult("expected_cost", key, True, float(x), float(x),
-                          getattr(model.plan.pool, key.split(".")[1]), achieved,
-                          f"{key} {x:.6g} gives an expected cost of {achieved:,.2f} over {draws:,} draws")
-
-
-def gate_for_probability(dataset: Dataset, period: str | Period, probability: float,
-                         gate: str = "gop", scenario: str | Scenario = "base", draws: int = 20_000,
-                         seed: int = 0, plan: Plan | None = None) -> GoalSeekResult:
-    """The highest gate level at which the bonus pays with at least ``probability``.
-
-    Notes
-    -----
-    Over one fixed set of draws, the bonus pays at gate level g when the other gates pass,
-    the pool without this gate is above 0 and the gated attainment a >= g. P(pays | g) is
-    a non-increasing step function of g, so the answer is exact: with m = ceil(p x draws),
-    g* is the m-th largest attainment among the draws that pay without the gate.
-    """
-    if gate not in ("revenue", "gop"):
-        raise InputError.single("--gate", f"unknown gate {gate!r}; expected revenue or gop")
-    if not _is_number(probability) or not 0 < probability <= 1:
-        raise InputError.single("--probability", f"{probability!r} is out of range; expected a probability above 0 and at most 1")
-    model = build_model(dataset, period, scenario, plan)
-    _, o = _draw_outcomes(model, draws, seed)
-    open_plan = with_overrides(model.plan, {f"gates.{gate}": None})
-    open_pool = pool_arrays(open_plan, o.revenue, o.gop, model.revenue_target, model.gop_target,
-                            model.currency).pool
-    attainment = (o.revenue / model.revenue_target) if gate == "revenue" else (o.gop / model.gop_target)
-    candidates = np.sort(attainment[open_pool > 0])[::-1]
-    needed = math.ceil(probability * len(attainment) - 1e-9)
-    current = getattr(model.plan.gates, gate)
-    if needed > len(candidates):
-        return GoalSeekResult("probability", f"gates.{gate}", False, None, None, current,
-                              len(candidates) / len(attainment),
-                              f"even without a {gate} gate the bonus pays in only "
-                              f"{len(candidates) / len(attainment):.1%} of draws")
-    level = float(candidates[needed - 1])
-    achieved = float(((attainment >= level) & (open_pool > 0)).mean())
-    return GoalSeekResult("probability", f"gates.{gate}", True, level, level, current, achieved,
-                          f"a {gate} gate of {level:.4%} pays in {achieved:.1%} of {draws:,} draws")

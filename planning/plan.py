@@ -10,33 +10,28 @@ otherwise silently change what people are paid.
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 
 from planning.errors import InputError, Problem
+from planning.methods import POOL_METHODS, REQUIRED_KEY_EXPECT, SHARING_METHODS
+from planning.yaml_files import read_yaml, text_number_hint
 
 __all__ = [
     "Gates",
     "Pool",
     "Distribution",
     "Plan",
-    "POOL_METHODS",
-    "DISTRIBUTION_METHODS",
     "parse_plan",
     "load_plan",
     "plan_to_dict",
     "with_overrides",
-    "read_yaml",
 ]
 
-POOL_METHODS = ("excess_gop_share", "gop_share", "payout_curve")
-DISTRIBUTION_METHODS = ("equal", "salary", "points")
 METRICS = ("revenue", "gop")
 _MAX_GATE = 2.0
 
@@ -82,77 +77,35 @@ class Plan:
     distribution: Distribution = Distribution()
     source: str = "plan.yaml"
 
+    def to_yaml(self, header: str = "", path: Path | str | None = None) -> str:
+        """The plan as ``plan.yaml`` text (``header``: comment lines first), checked to
+        load back to this plan before anyone writes it (to ``path``) (:func:`plan_to_dict`)."""
+        path = Path(path if path is not None else self.source)
+        text = header + yaml.safe_dump(plan_to_dict(self), sort_keys=False, allow_unicode=True)
+        if plan_to_dict(parse_plan(yaml.safe_load(text), source=path.name)) != plan_to_dict(self):
+            raise RuntimeError(f"the design does not load back to the plan shown; {path} was not written")
+        return text
+
+    def dump(self, path: Path | str, header: str = "", overwrite: bool = False) -> Path:
+        """Write the plan as a ``plan.yaml`` and check that it loads back the same.
+
+        Without ``overwrite`` an existing file is never touched (FileExistsError); with it,
+        the file is replaced atomically. Text that would not load back is never written.
+        """
+        from planning.files import write_atomic, write_new
+
+        path = Path(path)
+        text = self.to_yaml(header, path)
+        if overwrite:
+            write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        else:
+            write_new(path, text)
+        if plan_to_dict(load_plan(path)) != plan_to_dict(self):  # pragma: no cover - a bug if so
+            raise RuntimeError(f"{path} does not load back to the plan shown")
+        return path
+
 
 # --- parsing ------------------------------------------------------------------------------
-
-
-class _DuplicateKey(yaml.YAMLError):
-    def __init__(self, key: object, line: int, first_line: int):
-        super().__init__(f"duplicate key {key!r}")
-        self.key, self.line, self.first_line = key, line, first_line
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """``yaml.SafeLoader`` that refuses a key written twice in one mapping.
-
-    PyYAML keeps the last value silently, so ``{rate: 0.3, rate: 0.4}`` would pay 40%
-    without a word. Keys brought in by a merge (``<<: *base``) may still be overridden.
-    """
-
-    def construct_mapping(self, node, deep=False):
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[object, int] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
-                    continue
-                key, line = self.construct_object(key_node), key_node.start_mark.line + 1
-                if key in seen:
-                    raise _DuplicateKey(key, line, seen[key])
-                seen[key] = line
-        return super().construct_mapping(node, deep)
-
-
-def read_yaml(path: Path, label: str | None = None) -> Any:
-    """Load a YAML file; a syntax error or a repeated key becomes an InputError naming the line."""
-    label = label or path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError.single(label, "file not found") from None
-    except UnicodeDecodeError:
-        raise InputError.single(label, "is not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError.single(label, f"cannot be read ({exc.strerror or exc.__class__.__name__}); "
-                                "expected a YAML file") from None
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as exc:
-        where = "earlier on the same line" if exc.first_line == exc.line else f"also on line {exc.first_line}"
-        raise InputError([Problem(label, exc.line, None, f"key {exc.key!r} is written twice ({where}); "
-                                  "expected each key once, since only one value can count")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        row = mark.line + 1 if mark is not None else None
-        where = f" (column {mark.column + 1})" if mark is not None else ""
-        raise InputError([Problem(label, row, None, f"YAML syntax error{where}: {problem}")]) from None
-
-
-def text_number_hint(value: Any) -> str:
-    """For a number YAML read as text, how to write it (YAML 1.1 wants ``1.0e-3``, not ``1e-3``).
-
-    >>> text_number_hint("3e-1")
-    ' (YAML reads 3e-1 as text, not a number: write 0.3)'
-    """
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return ""
-        if math.isfinite(number):
-            return (f" (YAML reads {value} as text, not a number: write "
-                    f"{np.format_float_positional(number, trim='-')})")
-    return ""
 
 
 class _Reader:
@@ -249,21 +202,17 @@ def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
     p = r.section(top, "pool", ("method", "rate", "target_pool", "metric", "curve", "floor", "cap",
                                 "self_funding"))
     method = p.get("method", "excess_gop_share")
-    if method not in POOL_METHODS:
+    if not isinstance(method, str) or method not in POOL_METHODS:
         r.problem("pool.method", f"unknown method {method!r}; expected one of: {', '.join(POOL_METHODS)}")
     rate = r.number(p, "rate", "pool.rate", low=0, high=1, expect="a share from 0 to 1, like 0.30",
                     percent_hint=True)
-    if method in ("excess_gop_share", "gop_share") and rate is None and "rate" not in p:
-        r.problem("pool.rate", f"is required for method {method}; expected a share from 0 to 1, like 0.30")
     target_pool = r.number(p, "target_pool", "pool.target_pool", low=0, low_open=True,
                            expect="an amount above 0")
     metric = _parse_metric(r, p.get("metric", "gop"))
     curve = _parse_curve(r, p.get("curve"))
-    if method == "payout_curve":
-        if target_pool is None and "target_pool" not in p:
-            r.problem("pool.target_pool", "is required for method payout_curve; expected an amount above 0")
-        if not curve and "curve" not in p:
-            r.problem("pool.curve", "is required for method payout_curve; expected a list of [attainment, multiple] points")
+    for key in POOL_METHODS[method].required if isinstance(method, str) and method in POOL_METHODS else ():
+        if key not in p:  # a key written but invalid has its own problem above
+            r.problem(f"pool.{key}", f"is required for method {method}; expected {REQUIRED_KEY_EXPECT[key]}")
     floor = r.number(p, "floor", "pool.floor", low=0, default=0.0, expect="an amount of 0 or more")
     cap = r.number(p, "cap", "pool.cap", low=0, expect="an amount of 0 or more, or null for no cap")
     if floor is not None and cap is not None and floor > cap:
@@ -276,12 +225,14 @@ def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
                                          "require_employed_at_period_end", "min_days_in_period",
                                          "individual_cap"))
     dmethod = d.get("method", "salary")
-    if dmethod not in DISTRIBUTION_METHODS:
+    if not isinstance(dmethod, str) or dmethod not in SHARING_METHODS:
         r.problem("distribution.method",
-                  f"unknown method {dmethod!r}; expected one of: {', '.join(DISTRIBUTION_METHODS)}")
+                  f"unknown method {dmethod!r}; expected one of: {', '.join(SHARING_METHODS)}")
     points = r.weights(d, "points", "distribution.points", "role")
-    if dmethod == "points" and not points:
-        r.problem("distribution.points", "is required for method points; expected a mapping of role to points, like {default: 1, Manager: 2}")
+    parsed = {"points": points}
+    for key in SHARING_METHODS[dmethod].required if isinstance(dmethod, str) and dmethod in SHARING_METHODS else ():
+        if not parsed[key]:
+            r.problem(f"distribution.{key}", f"is required for method {dmethod}; expected {REQUIRED_KEY_EXPECT[key]}")
     min_days = r.number(d, "min_days_in_period", "distribution.min_days_in_period", low=0,
                         default=0, expect="a whole number of days, 0 or more")
     if min_days is not None and min_days != int(min_days):

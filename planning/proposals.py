@@ -39,17 +39,9 @@ from planning.errors import InputError, Problem
 from planning.montecarlo import simulate_model
 from planning.plan import Plan
 from planning.scenarios import build_model, scenario_set
-from planning.scenarios.model import _targets_for  # the one rule for a quarter's targets
-from planning.tables import (  # the loader's own test for unreadable text
-    _BAD_TEXT_RE,
-    _NOT_UTF8,
-    Column,
-    RawTable,
-    check_columns,
-    read_csv_table,
-    read_workbook_tables,
-    report_duplicates,
-)
+from planning.scenarios.model import targets_for  # the one rule for a quarter's targets
+from planning.table_reading import RawTable, read_csv_table, read_workbook_tables
+from planning.tables import BAD_TEXT_RE, NOT_UTF8, Column, check_columns, report_duplicates
 
 __all__ = ["PROPOSAL_COLUMNS", "load_proposals", "validate_proposals", "owner_targets",
            "compare_proposals", "proposal_odds"]
@@ -130,10 +122,10 @@ def validate_proposals(table: RawTable, dataset: Dataset) -> pd.DataFrame:
                                     f"{metric}_forecast_high {hi:,.2f}; expected low <= high"))
     if "comment" in table.frame.columns:  # free text, but readable text like every other cell
         comment = table.frame["comment"].fillna("").astype(str)
-        for idx in np.flatnonzero(comment.str.contains(_BAD_TEXT_RE).to_numpy()):
+        for idx in np.flatnonzero(comment.str.contains(BAD_TEXT_RE).to_numpy()):
             cell = comment.iloc[idx]
             what = ("has bytes that are not UTF-8 text; expected a UTF-8 file (in Excel: Save As \"CSV UTF-8\")"
-                    if _NOT_UTF8 in cell else "contains a control character; expected plain text")
+                    if NOT_UTF8 in cell else "contains a control character; expected plain text")
             problems.append(Problem(file, int(table.rows[idx]), "comment", f"{cell!r} {what}"))
     report_duplicates(frame, ["period", "department"], file, problems, "period and department")
     if not len(frame) and not problems:
@@ -162,7 +154,7 @@ def owner_targets(dataset: Dataset, period: str) -> tuple[float, float]:
         label = dataset.period(period)
     except ValueError as exc:
         raise InputError.single("period", str(exc)) from None
-    return _targets_for(dataset, label, scenario_set(dataset).get("base"))
+    return targets_for(dataset, label, scenario_set(dataset).get("base"))
 
 
 def compare_proposals(proposals: pd.DataFrame, revenue_target: float, gop_target: float) -> pd.DataFrame:

@@ -20,7 +20,9 @@ from planning import (
     period_result,
     with_overrides,
 )
-from planning.bonus import SharingRule, curve_multiple, pool_arrays
+from planning.bonus import pool_arrays
+from planning.methods import curve_multiple
+from planning.sharing import SharingRule
 from tests.conftest import write_dataset
 from tests.strategies import PERIOD, plans, staff_frames
 

@@ -18,15 +18,14 @@ from planning.money import round_cents
 from planning.montecarlo import (
     BLOCK,
     _changes,
-    gate_for_probability,
-    rate_for_expected_cost,
     simulate,
 )
+from planning.montecarlo_goals import gate_for_probability, rate_for_expected_cost
 from planning.scenarios import (
     DriverDistribution,
-    _run_model,
     build_model,
     default_scenarios,
+    run_model,
     run_scenario,
 )
 from tests.conftest import write_dataset
@@ -82,7 +81,7 @@ def test_every_draw_matches_compute_bonus_and_expected_payouts_match_the_loop(ti
     sim = simulate(tiny, "2026Q1", scenario, draws=draws, seed=5)
     model = build_model(tiny, "2026Q1", scenario)
     changes = _changes(model, 5, 0, draws)
-    loop = [_run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(draws)]
+    loop = [run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(draws)]
     pools = np.array([r.pool for r in loop])
     assert np.array_equal(sim.pools, pools)                       # every draw's pool, to the cent
     assert sim.expected_cost == round(np.mean([r.allocated for r in loop]), 2)
@@ -100,7 +99,7 @@ def test_expected_gop_after_bonus_is_the_mean_of_each_draws_gop_after_bonus(tiny
     sim = simulate(tiny, "2026Q1", scenario, draws=draws, seed=seed)
     model = build_model(tiny, "2026Q1", scenario)
     changes = _changes(model, seed, 0, draws)
-    loop = [_run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(draws)]
+    loop = [run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(draws)]
     after_cents = sum(round(r.gop * 100) - round(r.allocated * 100) for r in loop)
     assert sim.expected_gop_after_bonus == round_cents(Decimal(after_cents) / draws / 100)
     assert sim.to_dict()["expected_gop_after_bonus"] == sim.expected_gop_after_bonus
@@ -117,7 +116,7 @@ def test_an_uncertain_pay_rise_scales_caps_per_draw(tiny_dir):
     sim = simulate(tiny, "2026Q1", scenario, draws=300, seed=2)
     model = build_model(tiny, "2026Q1", scenario)
     changes = _changes(model, 2, 0, 300)
-    loop = [_run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(300)]
+    loop = [run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(300)]
     assert all(r.unallocated > 0 for r in loop)                    # everyone is at their cap
     mean_payout = np.mean([r.allocations["payout"].to_numpy() for r in loop], axis=0)
     assert np.abs(sim.expected_payout.to_numpy() - mean_payout).max() < 0.02
@@ -135,7 +134,7 @@ def test_heavy_tailed_draws_stay_in_the_drivers_range_and_the_sums_stay_exact(ti
     model = build_model(tiny, "2026Q1", scenario)
     changes = _changes(model, 3, 0, 2_000)
     assert changes["leads"].max() == 10.0 and changes["opex_growth"].max() == 10.0   # +1000%
-    loop = [_run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(2_000)]
+    loop = [run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(2_000)]
     revenue_cents = sum(round(r.revenue * 100) for r in loop)
     gop_cents = sum(round(r.gop * 100) for r in loop)
     assert sim.expected_revenue == round_cents(Decimal(revenue_cents) / 2_000 / 100)
@@ -163,7 +162,7 @@ def test_a_pay_cut_of_100_percent_pays_what_the_engine_pays(tiny_dir, distributi
     model = build_model(tiny, "2026Q1", scenario)
     changes = _changes(model, 8, 0, 300)
     assert changes["salary_change"].min() == -1.0 and (changes["salary_change"] == -1.0).sum() > 100
-    loop = [_run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(300)]
+    loop = [run_model(model, {k: float(v[j]) for k, v in changes.items()}) for j in range(300)]
     assert sim.expected_cost == pytest.approx(np.mean([r.allocated for r in loop]), abs=0.02)
     mean_payout = np.mean([r.allocations["payout"].to_numpy() for r in loop], axis=0)
     assert np.abs(sim.expected_payout.to_numpy() - mean_payout).max() < 0.02
@@ -266,9 +265,24 @@ def test_bad_run_settings_are_refused(tiny, kwargs, flag):
     assert err.value.problems[0].file == flag
 
 
-def test_a_progress_bar_can_be_shown(tiny, capsys):
-    simulate(tiny, "2026Q1", uncertain(leads=("norm", {"scale": 0.1})), draws=1_000, progress=True)
+def test_a_progress_bar_can_be_shown(sample_copy, capsys):
+    """The Monte Carlo draws no bar itself: the CLI's --progress moves one from its callback."""
+    from planning.cli import main
+
+    assert main(["simulate", "--data", str(sample_copy), "--period", "2027Q1", "--draws", "1000",
+                 "--progress"]) == 0
     assert "simulating base" in capsys.readouterr().err
+
+
+def test_the_progress_callback_hears_every_chunk(tiny, capsys):
+    calls = []
+    from planning.montecarlo import BLOCK
+
+    draws = 2 * BLOCK + 10  # three chunks of one block
+    simulate(tiny, "2026Q1", uncertain(leads=("norm", {"scale": 0.1})), draws=draws, chunk_size=BLOCK,
+             progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(BLOCK, draws), (2 * BLOCK, draws), (draws, draws)]
+    assert capsys.readouterr().err == ""  # no bar of its own
 
 
 # --- goal seek over draws --------------------------------------------------------------------------
@@ -338,7 +352,7 @@ def test_cli_output_file_for_scenario_and_simulate(command, tmp_path, capsys):
 
 
 def test_monte_carlo_chart_is_the_pool_histogram(sample):
-    from planning.charts import monte_carlo_chart
+    from planning.scenario_charts import monte_carlo_chart
 
     sim = simulate(sample, "2027Q1", "base", draws=5_000)
     ax = monte_carlo_chart(sim).axes[0]

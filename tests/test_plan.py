@@ -93,7 +93,7 @@ def test_a_key_written_twice_is_refused_with_its_line(tmp_path):
         load_plan(path)
     # a merge may still be overridden
     path.write_text("base: &b {rate: 0.3, method: gop_share}\npool:\n  <<: *b\n  rate: 0.2\n")
-    from planning.plan import read_yaml
+    from planning.yaml_files import read_yaml
 
     assert read_yaml(path)["pool"] == {"rate": 0.2, "method": "gop_share"}
 

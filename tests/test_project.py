@@ -8,8 +8,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-EDGE_MODULES = {"ui", "reports", "notebooks", "report_sections", "publishing", "provenance", "cli", "__main__", "export",
-                "statements"}
+EDGE_MODULES = {"ui", "reporting", "notebooks", "files", "provenance", "cli", "__main__", "export"}
 FORBIDDEN = ("ipywidgets", "papermill", "nbconvert", "nbclient", "IPython", "voila")
 
 
@@ -24,6 +23,61 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def planning_imports() -> dict[str, set[str]]:
+    """Each ``planning`` module -> the ``planning`` modules it imports (lazy imports too).
+
+    ``from planning.ui import scenario_bridge`` imports the module ``planning.ui.scenario_bridge``;
+    ``from planning.ui import BonusCockpit`` imports ``planning.ui`` itself.
+    """
+    paths = {module_name(p): p for p in (ROOT / "planning").rglob("*.py")}
+    graph = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                candidates = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(up + ([base] if base else []))
+                candidates = [f"{base}.{a.name}" if f"{base}.{a.name}" in paths else base for a in node.names]
+            else:
+                continue
+            for target in candidates:
+                while target and target not in paths:
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    targets.add(target)
+        graph[name] = targets
+    return graph
+
+
+def test_no_import_cycle_among_planning_modules():
+    graph = planning_imports()
+    cycles, done = [], set()
+
+    def visit(node, trail):
+        if node in trail:
+            cycles.append(" -> ".join([*trail[trail.index(node):], node]))
+            return
+        if node in done:
+            return
+        for target in sorted(graph[node]):
+            visit(target, [*trail, node])
+        done.add(node)
+
+    for node in sorted(graph):
+        visit(node, [])
+    assert cycles == []
+
+
 def model_modules():
     for path in sorted((ROOT / "planning").rglob("*.py")):
         parts = path.relative_to(ROOT / "planning").with_suffix("").parts
@@ -34,7 +88,7 @@ def model_modules():
 
 def test_model_modules_do_no_file_io():
     """Model code is pure: loading and writing happen at the edges (dataset, plan, exports)."""
-    loaders = {"dataset.py", "plan.py", "tables.py", "proposals.py", "parse.py",
+    loaders = {"dataset.py", "plan.py", "table_reading.py", "yaml_files.py", "proposals.py", "parse.py",
                "books/files.py"}   # the books import's one file edge (issue 15)
     io_calls = ("open(", ".write_text(", ".read_text(", ".write_bytes(", "print(", "to_csv(", "to_excel(")
     offenders = [
@@ -61,7 +115,7 @@ def test_only_ui_imports_ipywidgets_and_only_reports_import_papermill():
         if "ipywidgets" in mods:
             assert rel == "ui", path
         if mods & {"papermill", "nbconvert"}:
-            assert rel == "reports", path
+            assert path.relative_to(ROOT / "planning").parts[:2] == ("reporting", "runner"), path
 
 
 def test_environment_yml_installs_the_project_and_nothing_else():
@@ -124,3 +178,65 @@ def test_every_money_call_names_the_currency_minor_unit():
                     and node.args[2].value):
                 offenders.append(where + " (decimals given: use format_cents)")
     assert offenders == []
+
+
+UI_REPORTING_CLI_CHARTS = ("planning.ui", "planning.reporting", "planning.cli", "planning.__main__", "planning.charts",
+                           "planning.notebooks")
+
+
+def test_model_modules_import_no_ui_reporting_cli_or_charts():
+    """The model (everything not marked edge, and not charts) never reaches up to its users."""
+    graph = planning_imports()
+    offenders = {}
+    for path in model_modules():
+        name = module_name(path)
+        if name in ("planning", "planning.charts", "planning.scenario_charts"):  # the API, the charts
+            continue
+        bad = sorted(t for t in graph[name] if t.startswith(UI_REPORTING_CLI_CHARTS))
+        if bad:
+            offenders[name] = bad
+    assert offenders == {}
+
+
+def test_report_content_never_imports_the_runner():
+    """The content runs inside the kernel; the runner drives the kernel, never the reverse."""
+    graph = planning_imports()
+    offenders = {name: sorted(t for t in targets if t.startswith("planning.reporting.runner"))
+                 for name, targets in graph.items() if name.startswith("planning.reporting.content")}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_no_module_imports_another_modules_underscore_name():
+    """What another module needs is public in the module where it belongs."""
+    offenders = []
+    for path in sorted((ROOT / "planning").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("planning"):
+                offenders += [f"{path.relative_to(ROOT)}: {node.module}.{a.name}"
+                              for a in node.names if a.name.startswith("_")]
+            elif isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                value = node.value
+                if isinstance(value, ast.Name) and value.id in _planning_module_aliases(path):
+                    offenders.append(f"{path.relative_to(ROOT)}: {value.id}.{node.attr}")
+    assert offenders == []
+
+
+def _planning_module_aliases(path: Path) -> set[str]:
+    """Names a module binds to planning modules (``import planning.x as y``, ``from planning import charts``)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names if a.name.startswith("planning"))
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("planning"):
+            modules = {module_name(p) for p in (ROOT / "planning").rglob("*.py")}
+            names.update(a.asname or a.name for a in node.names if f"{node.module}.{a.name}" in modules)
+    return names
+
+
+MAX_LINES = 400
+
+
+def test_no_source_module_is_over_400_lines():
+    long = {str(p.relative_to(ROOT)): n for p in sorted((ROOT / "planning").rglob("*.py"))
+            if (n := len(p.read_text().splitlines())) > MAX_LINES}
+    assert long == {}

@@ -22,27 +22,15 @@ from hypothesis import strategies as st
 from planning import InputError, bonus_for_period, load_dataset
 from planning.bonus import staff_in_period
 from planning.cli import main
-from planning.report_sections import (
-    Chart,
-    build_report,
-    gate_distances,
-    html_table,
-    suppressed_department_payouts,
-)
-from planning.reports import (
-    DEFAULT_TEMPLATE,
-    KernelSession,
-    ReportError,
-    ReportJob,
-    check_parameters,
-    declared_parameters,
-    execute_job,
-    html_problems,
-    plan_reports,
-    publish_html,
-    render_reports,
-    write_index,
-)
+from planning.reporting.content.gates import gate_distances
+from planning.reporting.content.markup import Chart, html_table
+from planning.reporting.content.privacy import suppressed_department_payouts
+from planning.reporting.content.report import build_report
+from planning.reporting.publishing import html_problems, publish_html, write_index
+from planning.reporting.runner.batch import DEFAULT_TEMPLATE, execute_job, render_reports
+from planning.reporting.runner.jobs import ReportError, ReportJob, plan_reports
+from planning.reporting.runner.kernel import KernelSession
+from planning.reporting.runner.parameters import check_parameters, declared_parameters
 from tests.conftest import ROOT, TINY_FILES, write_dataset
 
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -753,3 +741,17 @@ def test_a_dataset_in_a_hostile_git_repository_runs_nothing(tiny_dir, tmp_path):
     run("pack-refs", "--all")  # the branch now lives in packed-refs only
     assert data_commit(tiny_dir / "staff.csv") == commit and not marker.exists()
     assert data_commit(tmp_path) is None
+
+
+def test_the_template_defaults_are_the_reporting_defaults():
+    """The seed and draws are written once (planning.reporting.defaults); the template's
+    parameters cell must hold the same literals, and the CLI's help says them."""
+    from planning.cli import build_parser
+    from planning.reporting.defaults import DEFAULT_DRAWS, DEFAULT_SEED
+
+    nb = nbformat.read(DEFAULT_TEMPLATE, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert f"seed = {DEFAULT_SEED}\n" in cell.source and f"draws = {DEFAULT_DRAWS}\n" in cell.source
+    report = build_parser()._subparsers._group_actions[0].choices["report"]
+    helps = {a.dest: a.help for a in report._actions}
+    assert f"(default {DEFAULT_SEED})" in helps["seed"] and f"(default {DEFAULT_DRAWS})" in helps["draws"]

@@ -596,7 +596,7 @@ def test_sensitivity_refuses_a_change_that_is_not_a_number(tiny):
 
 
 def test_scenario_charts_draw_the_tables(sample):
-    from planning import charts
+    from planning import scenario_charts as charts
 
     table = compare_scenarios(sample, "2027Q1")
     fig = charts.scenario_comparison_chart(table, "AUD")

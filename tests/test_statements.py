@@ -9,8 +9,8 @@ import pytest
 
 from planning import InputError, bonus_for_period, load_dataset
 from planning.cli import main
-from planning.reports import html_problems
-from planning.statements import (
+from planning.reporting.publishing import html_problems
+from planning.reporting.statements import (
     build_statements,
     render_statements,
     statement_filename,

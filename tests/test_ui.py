@@ -23,7 +23,7 @@ from planning import (
     with_overrides,
 )
 from planning.ui import ACTUALS, BonusCockpit, evaluate, pool_line, settings_from_plan
-from planning.ui.cockpit import POOL_METHOD_LABELS
+from planning.ui.cockpit_controls import POOL_METHOD_LABELS
 from planning.ui.model import gate_grid, plan_from_settings
 from tests.conftest import write_dataset
 
@@ -221,23 +221,24 @@ def test_a_name_matplotlib_cannot_draw_leaves_the_numbers_on_the_page(tmp_path):
 
 def test_every_callback_shows_its_failure_in_the_page(tiny, monkeypatch):
     import planning.ui.cockpit as cockpit_module
+    import planning.ui.cockpit_views as views_module  # the charts, explanations and heat map
 
     cockpit = BonusCockpit(tiny, period="2026Q1")
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(cockpit_module.charts, "bonus_waterfall", broken)
+    monkeypatch.setattr(views_module.charts, "bonus_waterfall", broken)
     cockpit.pool_rate.value = 0.4  # a chart fails: the numbers stay
     assert cockpit.result is not None and "Bonus pool:" in cockpit.headline.value
     assert "kaput" in cockpit.chart_note.value
 
-    monkeypatch.setattr(cockpit_module, "explain_payout", broken)
+    monkeypatch.setattr(views_module, "explain_payout", broken)
     cockpit.person.value = "A2"
     assert "could not be explained" in cockpit.person_explanation.value
     assert "kaput" in cockpit.person_explanation.value
 
-    monkeypatch.setattr(cockpit_module, "gate_grid", broken)
+    monkeypatch.setattr(views_module, "gate_grid", broken)
     cockpit.tabs.selected_index = 1
     assert "heat map could not be drawn" in cockpit.heatmap_note.value
 
@@ -427,16 +428,16 @@ def test_a_design_that_would_not_load_back_never_replaces_a_file(tmp_path):
 
 
 def test_saving_never_replaces_a_file_that_appears_during_the_save(cockpit, tmp_path, monkeypatch):
-    import planning.ui.cockpit as cockpit_module
+    import planning.plan as plan_module  # Plan.dump writes the design
 
     path = tmp_path / "race.yaml"
-    real_dump = cockpit_module.yaml.safe_dump
+    real_dump = plan_module.yaml.safe_dump
 
     def dump_while_another_tab_saves(*args, **kwargs):
         path.write_text("# the other tab's design\n")
         return real_dump(*args, **kwargs)
 
-    monkeypatch.setattr(cockpit_module.yaml, "safe_dump", dump_while_another_tab_saves)
+    monkeypatch.setattr(plan_module.yaml, "safe_dump", dump_while_another_tab_saves)
     with pytest.raises(FileExistsError):
         cockpit.save_design(path, overwrite=False)
     assert path.read_text() == "# the other tab's design\n"
@@ -444,12 +445,12 @@ def test_saving_never_replaces_a_file_that_appears_during_the_save(cockpit, tmp_
 
 
 def test_an_unexpected_failure_while_saving_is_shown_beside_the_button(cockpit, tmp_path, monkeypatch):
-    import planning.ui.cockpit as cockpit_module
+    import planning.plan as plan_module  # Plan.dump writes the design
 
     def broken(_plan):
         raise TypeError("cannot serialise")
 
-    monkeypatch.setattr(cockpit_module, "plan_to_dict", broken)
+    monkeypatch.setattr(plan_module, "plan_to_dict", broken)
     cockpit.save_path.value = str(tmp_path / "x.yaml")
     cockpit.save_button.click()
     assert "Not saved" in cockpit.save_status.value and "cannot serialise" in cockpit.save_status.value

@@ -44,19 +44,19 @@ class BooksImport:
 
 def read_company(folder: Path) -> Company:
     """``company.yaml`` of ``folder`` (the name, currency and fiscal year the import needs)."""
-    from planning.dataset import _company
-    from planning.plan import read_yaml
+    from planning.dataset import parse_company
+    from planning.yaml_files import read_yaml
 
     path = folder / "company.yaml"
     if not path.exists():
         raise InputError.single("company.yaml", f"file not found in {folder}; the import needs the company's "
                                 "currency and fiscal year (--into names the dataset folder)")
-    return _company(read_yaml(path), "company.yaml")
+    return parse_company(read_yaml(path), "company.yaml")
 
 
 def load_accounts(path: Path) -> AccountsMap:
     """Read and validate an ``accounts.yaml``."""
-    from planning.plan import read_yaml
+    from planning.yaml_files import read_yaml
 
     if not path.exists():
         raise InputError.single(path.name, f"file not found ({path}); expected the mapping of accounts "
@@ -90,7 +90,7 @@ def read_rows(path: Path) -> list[ExportRows]:
 def _workbook_rows(path: Path) -> list[ExportRows]:
     import openpyxl
 
-    from planning.tables import _cell_text
+    from planning.table_reading import cell_text
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -99,7 +99,7 @@ def _workbook_rows(path: Path) -> list[ExportRows]:
     try:
         sheets = []
         for sheet in book.worksheets:
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
             sheets.append(ExportRows(f"{path.name} [{sheet.title}]", rows, list(range(1, len(rows) + 1))))
     finally:
         book.close()
@@ -110,7 +110,8 @@ def _existing_actuals(path: Path, fiscal_year_start_month: int, digits: int):
     """The current ``actuals.csv`` as (period, department, {line: minor units}) rows, validated."""
     from planning.dataset import ACTUALS_COLUMNS
     from planning.money import cents_array
-    from planning.tables import check_columns, read_csv_table, report_duplicates
+    from planning.table_reading import read_csv_table
+    from planning.tables import check_columns, report_duplicates
 
     if not path.exists():
         return []
@@ -215,7 +216,7 @@ def import_books(source: str, file: Path | str, into: Path | str, accounts: Path
 
 def _write(path: Path, text: str) -> None:
     """``text`` into ``path`` atomically; a path that cannot be written is bad input (``--into``)."""
-    from planning.export import CannotWrite, write_atomic
+    from planning.files import CannotWrite, write_atomic
 
     try:
         write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -258,9 +259,9 @@ def import_staff(file: Path | str, into: Path | str, mapping: Path | str | None 
         With every problem; then nothing is written.
     """
     from planning.books.payroll import merge_staff, parse_payroll, staff_csv_text, staff_from_export
-    from planning.dataset import STAFF_COLUMNS, _check_table
-    from planning.plan import read_yaml
-    from planning.tables import read_csv_table
+    from planning.dataset import STAFF_COLUMNS, check_table
+    from planning.table_reading import read_csv_table
+    from planning.yaml_files import read_yaml
 
     file, into = Path(file), Path(into)
     company = read_company(into)
@@ -285,7 +286,7 @@ def import_staff(file: Path | str, into: Path | str, mapping: Path | str | None 
     if staff_path.exists():
         raw = read_csv_table(staff_path)
         checked: list[Problem] = []
-        _check_table("staff", raw, STAFF_COLUMNS, checked, company.fiscal_year_start_month)
+        check_table("staff", raw, STAFF_COLUMNS, checked, company.fiscal_year_start_month)
         if checked:
             raise InputError([*checked, Problem(raw.file, None, None, "must be valid before the import updates it")])
         existing = [{k: str(v) for k, v in r.items()} for r in raw.frame.to_dict("records")]

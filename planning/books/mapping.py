@@ -361,7 +361,7 @@ def _source(value: Any, bad) -> SourceColumns:
         else:
             columns[name] = header.strip()
     fmt = value.get("date_format")
-    if fmt is not None and not _date_format_ok(fmt):
+    if fmt is not None and not date_format_ok(fmt):
         bad("source.date_format", f"{fmt!r} is not a date format; expected a strptime format like '%d/%m/%Y' "
             "(day, month and year)")
         fmt = None
@@ -373,7 +373,7 @@ def _source(value: Any, bad) -> SourceColumns:
     return SourceColumns(columns, fmt, positive)
 
 
-def _date_format_ok(fmt: Any) -> bool:
+def date_format_ok(fmt: Any) -> bool:
     if not isinstance(fmt, str):
         return False
     sample = date(2024, 7, 31)

@@ -48,7 +48,7 @@ class PayrollMap:
 
 def parse_payroll(data: Any, file: str = "payroll.yaml") -> PayrollMap:
     """Validate ``payroll.yaml``'s data; one problem per mistake (key path, what was expected)."""
-    from planning.books.mapping import _date_format_ok
+    from planning.books.mapping import date_format_ok
 
     problems: list[Problem] = []
 
@@ -88,7 +88,7 @@ def parse_payroll(data: Any, file: str = "payroll.yaml") -> PayrollMap:
     if hours is not None and (isinstance(full_time, bool) or not isinstance(full_time, int | float) or full_time <= 0):
         bad("full_time_hours", f"{full_time!r} is not a number of hours; expected full-time hours a week, like 38")
     fmt = data.get("date_format", "%d/%m/%Y")
-    if not _date_format_ok(fmt):
+    if not date_format_ok(fmt):
         bad("date_format", f"{fmt!r} is not a date format; expected a strptime format like '%d/%m/%Y'")
     eligible = data.get("bonus_eligible")
     if eligible is not None and not isinstance(eligible, bool):
@@ -113,8 +113,8 @@ def parse_payroll(data: Any, file: str = "payroll.yaml") -> PayrollMap:
 def staff_from_export(export: ExportRows, mapping: PayrollMap, fiscal_year_start_month: int
                       ) -> tuple[list[dict[str, str]], list[Problem]]:
     """The export's people as ``staff.csv`` rows (text), checked by the staff loader's rules."""
-    from planning.dataset import STAFF_COLUMNS, _check_table
-    from planning.tables import RawTable
+    from planning.dataset import STAFF_COLUMNS, check_table
+    from planning.table_reading import RawTable
 
     needed = {h.casefold() for hs in mapping.columns.values() for h in hs} | (
         {mapping.hours_per_week.casefold()} if mapping.hours_per_week else set())
@@ -143,7 +143,7 @@ def staff_from_export(export: ExportRows, mapping: PayrollMap, fiscal_year_start
         numbers.append(number)
     frame = pd.DataFrame(records, columns=list(STAFF_FIELDS), dtype=object)
     checked: list[Problem] = []
-    _check_table("staff", RawTable(export.file, frame, np.asarray(numbers, dtype=int), export.numbers[header_at]),
+    check_table("staff", RawTable(export.file, frame, np.asarray(numbers, dtype=int), export.numbers[header_at]),
                  STAFF_COLUMNS, checked, fiscal_year_start_month)
     for p in checked:   # name the export's own column beside staff.csv's
         source = mapping.columns.get(p.column or "")

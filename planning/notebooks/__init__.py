@@ -1,7 +1,7 @@
 """The notebooks the package runs itself, installed with it.
 
 ``quarterly_report.ipynb`` is the report template papermill executes
-(:mod:`planning.reports`); ``01_explore_bonus.ipynb`` is the cockpit that ``make app``
+(:mod:`planning.reporting.runner`); ``01_explore_bonus.ipynb`` is the cockpit that ``make app``
 serves with Voila. The notebooks users open in Jupyter stay in the repository's
 ``notebooks/`` folder. Their ``data_path`` defaults are relative to this folder, so they
 also run in place from a checkout (nbval, Jupyter).

@@ -36,18 +36,16 @@ The package, in the order each part builds on the last:
 # Names outside __all__ (marked noqa) are imported from here by tests and benchmarks, or were
 # public in the single module this package replaced.
 from planning.scenarios.analysis import pool_heatmap, sensitivity, sweep
+from planning.scenarios.baseline import Baseline, calibrate
+from planning.scenarios.compare import compare_scenarios, driver_table
 from planning.scenarios.goalseek import GoalSeekResult, leads_needed, lift_needed, revenue_needed
 from planning.scenarios.model import (
     OUTPUTS,
-    Baseline,
     ScenarioModel,
     ScenarioResult,
-    _run_model,  # noqa: F401  (the per-draw reference loop of the Monte Carlo tests and benchmark)
     build_model,
-    calibrate,
-    compare_scenarios,
-    driver_table,
     project_arrays,
+    run_model,  # noqa: F401  (the per-draw reference loop of the Monte Carlo tests and benchmark)
     run_scenario,
 )
 from planning.scenarios.parse import parse_scenarios

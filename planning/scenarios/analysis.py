@@ -21,29 +21,29 @@ from planning.plan import Plan, with_overrides
 from planning.scenarios.model import (
     OUTPUTS,
     ScenarioModel,
-    _backwards,
-    _check_rates,
-    _evaluate,
-    _period_result,
     build_model,
+    check_rates,
+    evaluate_changes,
+    projected_result,
+    works_backwards,
 )
 from planning.scenarios.spec import (
-    _MAX_RELATIVE,
     DRIVERS,
     FUNNEL_DRIVERS,
+    MAX_RELATIVE,
     Scenario,
-    _driver_change,
-    _is_number,
-    _require_drivers,
-    _roles_without_points,
-    _unknown_driver,
+    driver_change,
+    is_number,
+    require_drivers,
+    roles_without_points,
+    unknown_driver,
 )
 
 
 def _sweep_task(model: ScenarioModel, plan: Plan, grid: pd.DataFrame, drivers: list[str]) -> pd.DataFrame:
     changes = dict(model.drivers)
     changes.update({d: grid[d].to_numpy(dtype=float) for d in drivers})
-    return _evaluate(model, plan, changes)
+    return evaluate_changes(model, plan, changes)
 
 
 def _sweep_values(key: str, values: Any, file: str = "sweep") -> list:
@@ -62,11 +62,11 @@ def _check_sweep_key(key: str, values: Sequence[Any]) -> None:
     if key in DRIVERS:
         problems: list[Problem] = []
         for v in values:
-            _driver_change(v, DRIVERS[key], key, problems)
+            driver_change(v, DRIVERS[key], key, problems)
         if problems:
             raise InputError([replace(problems[0], file="sweep")])
     elif "." not in key:
-        problem = _unknown_driver(key, key)
+        problem = unknown_driver(key, key)
         raise InputError([replace(problem, file="sweep", message=problem.message
                                   + ", or a plan key like gates.gop or pool.rate")])
 
@@ -110,7 +110,7 @@ def sweep(dataset: Dataset, period: str | Period, grid: Mapping[str, Sequence[An
     for k in driver_keys:       # what run_scenario refuses at a point, the sweep refuses too
         for v in dict.fromkeys(float(x) for x in values[k]):
             try:
-                _check_rates(model.baseline, Scenario(model.scenario.name, drivers={k: v}))
+                check_rates(model.baseline, Scenario(model.scenario.name, drivers={k: v}))
             except InputError as exc:
                 raise InputError([replace(p, file="sweep", column=k) for p in exc.problems[:1]]) from None
     plan_keys = [k for k in keys if k not in DRIVERS]
@@ -126,7 +126,7 @@ def sweep(dataset: Dataset, period: str | Period, grid: Mapping[str, Sequence[An
             block_plan = with_overrides(model.plan, settings, source="sweep")
         except InputError as exc:
             raise InputError([replace(p, file="sweep") for p in exc.problems]) from None
-        missing = _roles_without_points(block_plan, model.staff)
+        missing = roles_without_points(block_plan, model.staff)
         if missing is not None:
             raise InputError([replace(missing, file="sweep")])
         grid_block = pd.DataFrame({k: [float(values[k][positions[r][keys.index(k)]]) for r in rows]
@@ -150,7 +150,7 @@ def _attainments(name: str, values: Any, default: np.ndarray) -> np.ndarray:
     if values is None:
         return default
     listed = _sweep_values(name, values, "pool_heatmap")
-    if not all(_is_number(v) for v in listed):
+    if not all(is_number(v) for v in listed):
         raise InputError.single("pool_heatmap", f"{listed!r} are not attainments; expected numbers like "
                                 "[0.9, 1.0, 1.1]", column=name)
     return np.asarray(listed, dtype=float)
@@ -182,7 +182,7 @@ def pool_heatmap(dataset: Dataset, period: str | Period, scenario: str | Scenari
     pool = pool_arrays(model.plan, revenue, gop, model.revenue_target, model.gop_target, model.currency).pool
     table = pd.DataFrame(pool, index=pd.Index(ga, name="gop_attainment"),
                          columns=pd.Index(ra, name="revenue_attainment"))
-    current = _period_result(model, model.drivers)
+    current = projected_result(model, model.drivers)
     table.attrs.update(current=(current.revenue_attainment, current.gop_attainment),
                        gates={"revenue": model.plan.gates.revenue, "gop": model.plan.gates.gop},
                        scenario=model.scenario.name, period=str(model.period))
@@ -212,13 +212,13 @@ def sensitivity(dataset: Dataset, period: str | Period, scenario: str | Scenario
     """
     if output not in OUTPUTS:
         raise InputError.single("--output", f"unknown output {output!r}; expected one of: {', '.join(OUTPUTS)}")
-    if not _is_number(change) or not 0 < change <= 1:
+    if not is_number(change) or not 0 < change <= 1:
         raise InputError.single("--change", f"{change!r} is out of range; expected a fraction above 0 and at most 1")
     model = build_model(dataset, period, scenario, plan)
     names = ([drivers] if isinstance(drivers, str) else list(drivers)) if drivers is not None else list(DRIVERS)
-    _require_drivers(names, "--drivers")
+    require_drivers(names, "--drivers")
     names = [n for n in names if (model.baseline.has_funnel or n not in FUNNEL_DRIVERS)
-             and not _backwards(model.baseline, n)]
+             and not works_backwards(model.baseline, n)]
     base_changes = model.drivers
     steps = {n: change * (model.baseline.value(n) if DRIVERS[n].kind == "points" else 1.0) for n in names}
     columns = {n: np.full(2 * len(names) + 1, base_changes[n]) for n in DRIVERS}
@@ -226,10 +226,10 @@ def sensitivity(dataset: Dataset, period: str | Period, scenario: str | Scenario
         # Each end stays in the driver's range (a rate within 0..1, a change within -100%..+1000%),
         # so low_change and high_change are the changes the output was computed at.
         low, high = ((-model.baseline.value(n), 1.0 - model.baseline.value(n)) if DRIVERS[n].kind == "points"
-                     else (-1.0, _MAX_RELATIVE))
+                     else (-1.0, MAX_RELATIVE))
         columns[n][2 * i] = max(low, base_changes[n] - steps[n])
         columns[n][2 * i + 1] = min(high, base_changes[n] + steps[n])
-    values = _evaluate(model, model.plan, columns)[output].to_numpy(dtype=float)
+    values = evaluate_changes(model, model.plan, columns)[output].to_numpy(dtype=float)
     table = pd.DataFrame({
         "low_change": [columns[n][2 * i] for i, n in enumerate(names)],
         "high_change": [columns[n][2 * i + 1] for i, n in enumerate(names)],

@@ -12,21 +12,21 @@ from planning.dataset import Dataset
 from planning.errors import InputError
 from planning.periods import Period
 from planning.plan import Plan
+from planning.scenarios.baseline import Baseline
 from planning.scenarios.model import (
-    Baseline,
     ScenarioModel,
-    _backwards,
-    _evaluate,
     build_model,
+    evaluate_changes,
     project_arrays,
+    works_backwards,
 )
 from planning.scenarios.spec import (
-    _MAX_RELATIVE,
     DRIVERS,
     FUNNEL_DRIVERS,
+    MAX_RELATIVE,
     Scenario,
-    _is_number,
-    _require_drivers,
+    is_number,
+    require_drivers,
 )
 
 
@@ -54,15 +54,15 @@ class GoalSeekResult:
 
 
 def _pool(model: ScenarioModel, changes: Mapping[str, float]) -> float:
-    """The pool for one set of driver changes (the engine's arithmetic, :func:`_evaluate`)."""
-    return float(_evaluate(model, model.plan, changes)["pool"].iloc[0])
+    """The pool for one set of driver changes (the engine's arithmetic, :func:`evaluate_changes`)."""
+    return float(evaluate_changes(model, model.plan, changes)["pool"].iloc[0])
 
 
 def _bracket(driver: str, baseline: Baseline) -> tuple[float, float]:
     if DRIVERS[driver].kind == "points":
         base = baseline.value(driver)
         return -base, 1.0 - base
-    return -1.0, _MAX_RELATIVE
+    return -1.0, MAX_RELATIVE
 
 
 def _threshold(pays, lo: float, hi: float, xtol: float = 1e-9) -> float:
@@ -109,7 +109,7 @@ def lift_needed(dataset: Dataset, period: str | Period, driver: str | Mapping[st
     if isinstance(driver, str):
         weights = {driver: 1.0}
     elif isinstance(driver, Mapping) and driver:
-        bad = next((k for k, v in driver.items() if not _is_number(v) or v == 0), None)
+        bad = next((k for k, v in driver.items() if not is_number(v) or v == 0), None)
         if bad is not None:
             raise InputError.single("goal seek", f"{driver[bad]!r} is not a weight; expected a number "
                                     "other than 0 for each driver lifted", column=str(bad))
@@ -117,7 +117,7 @@ def lift_needed(dataset: Dataset, period: str | Period, driver: str | Mapping[st
     else:
         raise InputError.single("goal seek", f"{driver!r} is not a driver; expected a driver name or "
                                 "{driver: weight, ...}")
-    _require_drivers(weights, "goal seek")
+    require_drivers(weights, "goal seek")
     if not model.baseline.has_funnel:
         funnel = [d for d in weights if d in FUNNEL_DRIVERS]
         if funnel:      # as run_scenario: refused rather than "does not pay whatever leads does"
@@ -125,7 +125,7 @@ def lift_needed(dataset: Dataset, period: str | Period, driver: str | Mapping[st
                                     f"{funnel[0]} cannot move revenue; expected funnel rows for the base "
                                     "period to seek a change of it", column="leads")
     for name in weights:
-        why = _backwards(model.baseline, name)
+        why = works_backwards(model.baseline, name)
         if why:
             raise InputError.single("goal seek", why, column=name)
     return _lift(model, weights, driver if isinstance(driver, str) else None)
@@ -213,7 +213,7 @@ def revenue_needed(dataset: Dataset, period: str | Period, scenario: str | Scena
     # Without leads in the base quarter all revenue is other revenue (and average_deal is refused).
     lifted = ("average_deal", "other_revenue") if model.baseline.has_funnel else ("other_revenue",)
     # Lifting every revenue line together gives R = R0 (1 + t) even when campaigns claim more
-    # than the quarter's revenue (other revenue negative), so _backwards does not apply here.
+    # than the quarter's revenue (other revenue negative), so works_backwards does not apply here.
     seek = _lift(model, dict.fromkeys(lifted, 1.0), None)
     now = float(project_arrays(model.baseline, model.drivers)["revenue"])
     if not seek.found:

@@ -1,134 +1,41 @@
-"""One scenario for one planned quarter: calibration, the vectorised projection, the bonus.
+"""One scenario for one planned quarter: the vectorised projection from its :class:`Baseline`
+(:mod:`.baseline`), the bonus; :mod:`.compare` tables scenarios side by side.
 
 :func:`project_arrays` holds the driver formulas; :func:`run_scenario` puts one projected
-quarter through the bonus engine, and ``_evaluate`` does the engine's arithmetic for arrays
+quarter through the bonus engine, and ``evaluate_changes`` does the engine's arithmetic for arrays
 of driver changes (sweeps, sensitivity, goal seek).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from planning.bonus import BonusResult, cap_cents, compute_bonus, pool_arrays, staff_in_period
+from planning.bonus import compute_bonus, pool_arrays, staff_in_period
+from planning.bonus_result import BonusResult
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
 from planning.financials import PeriodResult
-from planning.money import Unit, sum_cents, unit_digits
+from planning.money import unit_digits
 from planning.periods import Period
-from planning.plan import Distribution, Plan
+from planning.plan import Plan
+from planning.scenarios.baseline import Baseline, calibrate
 from planning.scenarios.spec import (
     DRIVERS,
     FUNNEL_DRIVERS,
     SOURCE,
     Scenario,
-    _apply_plan,
-    _cholesky,
-    _roles_without_points,
-    _uncertain_drivers,
+    apply_plan,
+    correlation_factor,
+    roles_without_points,
     scenario_set,
+    uncertain_drivers,
 )
-
-# --- calibration ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """The base period's figures every driver changes. Amounts in currency units.
-
-    Notes
-    -----
-    From ``actuals.csv`` (company sums) and ``funnel.csv`` of the base period B:
-    leads L0, won deals W0, campaign revenue C0, campaign spend S0;
-    lead_to_win r0 = W0 / L0; average_deal d0 = C0 / W0 (with no wins in B: the average
-    deal of every funnel quarter up to B); other_revenue O0 = revenue R0 - C0;
-    gross_margin m0 = (R0 - cogs G0) / R0; payroll P0 = sum of annual_salary x fte x
-    tenure / 4 over ``staff.csv`` for B; other_opex = opex X0 - S0 - P0.
-    """
-
-    period: str
-    revenue: float
-    cogs: float
-    opex: float
-    leads: float
-    won: float
-    campaign_revenue: float
-    marketing_spend: float
-    lead_to_win: float
-    average_deal: float
-    payroll: float
-    has_funnel: bool
-    currency: Unit = 2       # amounts are whole minor units of this currency ("cents")
-
-    @property
-    def other_revenue(self) -> float:
-        return round(self.revenue - self.campaign_revenue, 2)
-
-    @property
-    def gross_profit(self) -> float:
-        return round(self.revenue - self.cogs, 2)
-
-    @property
-    def gross_margin(self) -> float:
-        return self.gross_profit / self.revenue if self.revenue else 0.0
-
-    @property
-    def other_opex(self) -> float:
-        return self.opex - self.marketing_spend - self.payroll
-
-    @property
-    def gop(self) -> float:
-        return round(self.revenue - self.cogs - self.opex, 2)
-
-    def value(self, driver: str) -> float:
-        """The base value the driver changes."""
-        return float(getattr(self, DRIVERS[driver].base_attr))
-
-    def to_dict(self) -> dict:
-        names = ("period", "revenue", "cogs", "opex", "gop", "leads", "won", "campaign_revenue",
-                 "other_revenue", "marketing_spend", "lead_to_win", "average_deal", "gross_margin",
-                 "payroll", "other_opex")
-        return {n: getattr(self, n) for n in names}
-
-
-def calibrate(dataset: Dataset, base_period: str | Period) -> Baseline:
-    """The :class:`Baseline` of ``base_period`` (a quarter with actuals)."""
-    label = str(dataset.period(base_period))
-    rows = dataset.actuals[dataset.actuals["period"] == label]
-    if rows.empty:
-        raise InputError.single("actuals.csv", f"has no rows for period {label}; expected actuals "
-                                "for the base period", column="period")
-    funnel = dataset.funnel[dataset.funnel["period"] == label]
-    leads, won = float(funnel["leads"].sum()), float(funnel["won"].sum())
-    unit = dataset.company.currency
-    campaign = sum_cents(funnel["revenue"], unit)
-    if won > 0:
-        average_deal = campaign / won
-    else:
-        base = dataset.period(label)
-        before = np.array([dataset.period(p) <= base for p in dataset.funnel["period"]], dtype=bool)
-        history = dataset.funnel[before]
-        total_won = float(history["won"].sum())
-        average_deal = float(history["revenue"].sum()) / total_won if total_won else 0.0
-    people = staff_in_period(dataset.staff, dataset.period(label), Distribution())
-    return Baseline(
-        period=label,
-        revenue=sum_cents(rows["revenue"], unit),
-        cogs=sum_cents(rows["cogs"], unit),
-        opex=sum_cents(rows["opex"], unit),
-        leads=leads, won=won, campaign_revenue=campaign,
-        marketing_spend=sum_cents(funnel["spend"], unit),
-        lead_to_win=won / leads if leads else 0.0,
-        average_deal=average_deal,
-        payroll=float(people["period_salary"].sum()),
-        has_funnel=leads > 0,
-        currency=unit,
-    )
-
+from planning.sharing import cap_cents
 
 # --- the projection (vectorised) --------------------------------------------------------------
 
@@ -248,7 +155,7 @@ class ScenarioModel:
 
     @property
     def uncertain(self) -> list[str]:
-        return _uncertain_drivers(self.scenario)
+        return uncertain_drivers(self.scenario)
 
     @property
     def salary_factor(self) -> float:
@@ -267,7 +174,7 @@ def _base_period(dataset: Dataset, period: Period, scenario: Scenario) -> str:
     return str(before[-1])
 
 
-def _targets_for(dataset: Dataset, period: Period, scenario: Scenario) -> tuple[float, float]:
+def targets_for(dataset: Dataset, period: Period, scenario: Scenario) -> tuple[float, float]:
     label = str(period)
     given = dict(scenario.targets.get(label, {}))
     row = dataset.targets[dataset.targets["period"] == label]
@@ -283,7 +190,7 @@ def _targets_for(dataset: Dataset, period: Period, scenario: Scenario) -> tuple[
     return given["revenue_target"], given["gop_target"]
 
 
-def _backwards(baseline: Baseline, driver: str) -> str | None:
+def works_backwards(baseline: Baseline, driver: str) -> str | None:
     """Why ``driver`` would work backwards in ``baseline``: the line it scales is negative.
 
     Other revenue (R0 - C0) and other opex (X0 - S0 - P0) are what is left of the actuals
@@ -303,9 +210,9 @@ def _backwards(baseline: Baseline, driver: str) -> str | None:
     return None
 
 
-def _check_rates(baseline: Baseline, scenario: Scenario) -> None:
+def check_rates(baseline: Baseline, scenario: Scenario) -> None:
     """Fixed changes must leave rates within 0..1, funnel drivers need a funnel, and
-    other_revenue and opex_growth need a line that is not negative (:func:`_backwards`)."""
+    other_revenue and opex_growth need a line that is not negative (:func:`works_backwards`)."""
     problems = []
     for name in ("lead_to_win", "gross_margin"):
         change = scenario.change(name)
@@ -322,7 +229,7 @@ def _check_rates(baseline: Baseline, scenario: Scenario) -> None:
                                         "so funnel drivers cannot move revenue; expected funnel rows for "
                                         "the base period (or a base_period that has them)"))
     for name in ("other_revenue", "opex_growth"):
-        why = _backwards(baseline, name)
+        why = works_backwards(baseline, name)
         if why and (scenario.change(name) or name in scenario.uncertainty):
             problems.append(Problem(SOURCE, None, f"scenarios.{scenario.name}.drivers.{name}", why))
     if problems:
@@ -350,19 +257,19 @@ def build_model(dataset: Dataset, period: str | Period, scenario: str | Scenario
         raise InputError.single("--period", str(exc)) from None
     s = scenario if isinstance(scenario, Scenario) else scenario_set(dataset).get(scenario)
     baseline = calibrate(dataset, _base_period(dataset, p, s))
-    _check_rates(baseline, s)
-    revenue_target, gop_target = _targets_for(dataset, p, s)
-    scenario_plan = _apply_plan(plan or dataset.plan, s)
-    if s.plan_overrides and (missing := _roles_without_points(scenario_plan, dataset.staff)) is not None:
+    check_rates(baseline, s)
+    revenue_target, gop_target = targets_for(dataset, p, s)
+    scenario_plan = apply_plan(plan or dataset.plan, s)
+    if s.plan_overrides and (missing := roles_without_points(scenario_plan, dataset.staff)) is not None:
         raise InputError([replace(missing, column=f"scenarios.{s.name}.plan.distribution.points")])
     return ScenarioModel(
         period=p, scenario=s, baseline=baseline, plan=scenario_plan,
         revenue_target=revenue_target, gop_target=gop_target, currency=dataset.company.currency,
-        staff=dataset.staff, cholesky=_cholesky(s),
+        staff=dataset.staff, cholesky=correlation_factor(s),
     )
 
 
-def _period_result(model: ScenarioModel, changes: Mapping[str, float]) -> PeriodResult:
+def projected_result(model: ScenarioModel, changes: Mapping[str, float]) -> PeriodResult:
     figures = project_arrays(model.baseline, changes)
     return PeriodResult(period=str(model.period), revenue=float(figures["revenue"]),
                         cogs=float(figures["cogs"]), opex=float(figures["opex"]),
@@ -372,10 +279,10 @@ def _period_result(model: ScenarioModel, changes: Mapping[str, float]) -> Period
 
 @dataclass(frozen=True, eq=False)
 class ScenarioResult(BonusResult):
-    """A scenario's bonus: a :class:`~planning.bonus.BonusResult` (same ``to_dict`` keys as
-    ``bonus --json``) that also carries the projection behind it."""
+    """A scenario's bonus: a :class:`~planning.bonus_result.BonusResult` (same ``to_dict`` keys as
+    ``bonus --json``) that also carries the projection behind it (its ``period_result`` is the
+    projected P&L)."""
 
-    period_result: PeriodResult | None = None
     scenario: str = "base"
     base_period: str = ""
     drivers: dict[str, float] = field(default_factory=dict)
@@ -398,77 +305,18 @@ def run_scenario(dataset: Dataset, period: str | Period, scenario: str | Scenari
         join or leave are not known by name).
     """
     model = build_model(dataset, period, scenario, plan)
-    return _run_model(model)
+    return run_model(model)
 
 
-def _run_model(model: ScenarioModel, changes: Mapping[str, float] | None = None) -> ScenarioResult:
+def run_model(model: ScenarioModel, changes: Mapping[str, float] | None = None) -> ScenarioResult:
     changes = dict(model.drivers if changes is None else changes)
-    projected = _period_result(model, changes)
+    projected = projected_result(model, changes)
     factor = 1.0 + float(changes.get("salary_change", 0.0))
     result = compute_bonus(projected, model.staff, model.period, model.plan,
                            currency=model.currency, salary_factor=factor)
     return ScenarioResult(**{f.name: getattr(result, f.name) for f in fields(BonusResult)},
-                          period_result=projected, scenario=model.scenario.name,
+                          scenario=model.scenario.name,
                           base_period=model.baseline.period, drivers=changes, salary_factor=factor)
-
-
-def driver_table(dataset: Dataset, period: str | Period, scenario: str | Scenario = "base",
-                 plan: Plan | None = None) -> pd.DataFrame:
-    """The driver tree of a scenario next to its base period, one row per line.
-
-    Columns ``base`` (the base period) and ``scenario`` (projected) and ``change`` (the
-    driver's change in its unit); an owner can follow revenue and GOP back to each driver.
-    """
-    model = build_model(dataset, period, scenario, plan)
-    base = project_arrays(model.baseline, {})
-    projected = project_arrays(model.baseline, model.drivers)
-    rows = ["leads", "lead_to_win", "average_deal", "campaign_revenue", "other_revenue", "revenue",
-            "gross_margin", "cogs", "marketing_spend", "payroll", "other_opex", "opex", "gop"]
-    driver_of = {"leads": "leads", "lead_to_win": "lead_to_win", "average_deal": "average_deal",
-                 "other_revenue": "other_revenue", "gross_margin": "gross_margin",
-                 "marketing_spend": "marketing_spend", "other_opex": "opex_growth"}
-    table = pd.DataFrame({
-        "base": [float(base[r]) for r in rows],
-        "scenario": [float(projected[r]) for r in rows],
-        "driver": [driver_of.get(r, "") for r in rows],
-        "change": [model.scenario.change(driver_of[r]) if r in driver_of else np.nan for r in rows],
-    }, index=pd.Index(rows, name="line"))
-    table.loc["payroll", "driver"] = "headcount_change, salary_change"
-    table.attrs.update(base_period=model.baseline.period, period=str(model.period),
-                       scenario=model.scenario.name)
-    return table
-
-
-def _summary_row(result: BonusResult) -> dict:
-    return {
-        "revenue": result.revenue, "gop": result.gop,
-        "revenue_target": result.revenue_target, "gop_target": result.gop_target,
-        "revenue_attainment": result.revenue_attainment, "gop_attainment": result.gop_attainment,
-        "gates_passed": result.gates_passed, "pool": result.pool, "cost": result.allocated,
-        "cost_share_of_gop": result.allocated / result.gop if result.gop > 0 else np.nan,
-        "gop_after_bonus": result.gop_after_bonus,
-    }
-
-
-def compare_scenarios(dataset: Dataset, period: str | Period, names: Iterable[str] | None = None,
-                      plan: Plan | None = None) -> pd.DataFrame:
-    """Scenarios side by side: one row per scenario (index ``scenario``).
-
-    Columns: revenue, gop, revenue_target, gop_target, revenue_attainment, gop_attainment,
-    gates_passed, pool, cost (what is paid out: the pool less any unallocated part),
-    cost_share_of_gop (cost / GOP), gop_after_bonus, base_period.
-    """
-    names = ([names] if isinstance(names, str | Scenario) else list(names)) if names is not None \
-        else scenario_set(dataset).names
-    if not names:
-        raise InputError.single("scenario name", "no scenarios to compare; expected one or more names, "
-                                f"like {', '.join(scenario_set(dataset).names)}")
-    rows = []
-    for name in names:
-        model = build_model(dataset, period, name, plan)
-        rows.append({"scenario": name, **_summary_row(_run_model(model)),
-                     "base_period": model.baseline.period})
-    return pd.DataFrame(rows).set_index("scenario")
 
 
 # --- many projections at once (sweeps, sensitivity, goal seek) ------------------------------
@@ -486,7 +334,7 @@ def _total_cap_cents(model: ScenarioModel, plan: Plan, salary_factor: float) -> 
     return float(caps[weights > 0].sum()), bool((weights > 0).any())
 
 
-def _evaluate(model: ScenarioModel, plan: Plan, changes: Mapping[str, np.ndarray]) -> pd.DataFrame:
+def evaluate_changes(model: ScenarioModel, plan: Plan, changes: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """:data:`OUTPUTS` for arrays of driver changes under one plan (the engine's arithmetic)."""
     changes = {k: np.atleast_1d(np.asarray(v, dtype=float)) for k, v in changes.items()}
     figures = project_arrays(model.baseline, changes)

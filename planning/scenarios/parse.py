@@ -14,20 +14,20 @@ import numpy as np
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
 from planning.periods import parse_period
-from planning.plan import text_number_hint
 from planning.scenarios.spec import (
     DRIVERS,
     SOURCE,
     DriverDistribution,
     Scenario,
     ScenarioSet,
-    _apply_plan,
-    _cholesky,
-    _driver_change,
-    _is_number,
-    _roles_without_points,
-    _unknown_driver,
+    apply_plan,
+    correlation_factor,
+    driver_change,
+    is_number,
+    roles_without_points,
+    unknown_driver,
 )
+from planning.yaml_files import text_number_hint
 
 _SCENARIO_KEYS = ("description", "inherits", "base_period", "drivers", "uncertainty",
                   "correlation", "plan", "targets")
@@ -57,7 +57,7 @@ def _distribution(value: Any, driver: str, path: str, problems: list[Problem]) -
     for key, number in value.items():
         if key == "dist":
             continue
-        if not _is_number(number):
+        if not is_number(number):
             problems.append(Problem(SOURCE, None, f"{path}.{key}", f"{number!r} is not a number"
                                     f"{text_number_hint(number)}; expected a number for {name}'s parameter {key}"))
             return None
@@ -135,7 +135,7 @@ def _targets(value: Any, dataset: Dataset | None, path: str, problems: list[Prob
             if key not in ("revenue_target", "gop_target"):
                 problems.append(Problem(SOURCE, None, f"{where}.{key}", "unknown key; expected "
                                         "revenue_target or gop_target"))
-            elif not _is_number(amount) or amount <= 0:
+            elif not is_number(amount) or amount <= 0:
                 problems.append(Problem(SOURCE, None, f"{where}.{key}", f"{amount!r} is not an amount "
                                         f"above 0{text_number_hint(amount)}; expected a target above 0"))
             else:
@@ -174,9 +174,9 @@ def _parse_one(name: str, body: Any, dataset: Dataset | None, problems: list[Pro
         for key, value in drivers.items():
             where = f"{path}.drivers.{key}"
             if key not in DRIVERS:
-                problems.append(_unknown_driver(where, key))
+                problems.append(unknown_driver(where, key))
                 continue
-            change = _driver_change(value, DRIVERS[key], where, problems)
+            change = driver_change(value, DRIVERS[key], where, problems)
             if change is not None:
                 own["drivers"][key] = change
     uncertainty = body.get("uncertainty") or {}
@@ -188,7 +188,7 @@ def _parse_one(name: str, body: Any, dataset: Dataset | None, problems: list[Pro
         for key, value in uncertainty.items():
             where = f"{path}.uncertainty.{key}"
             if key not in DRIVERS:
-                problems.append(_unknown_driver(where, key))
+                problems.append(unknown_driver(where, key))
             elif value is None:
                 own["uncertainty"][key] = None      # removes an inherited distribution
             else:
@@ -203,7 +203,7 @@ def _parse_one(name: str, body: Any, dataset: Dataset | None, problems: list[Pro
     else:
         for a, partners in correlation.items():
             if a not in DRIVERS:
-                problems.append(_unknown_driver(f"{path}.correlation.{a}", a))
+                problems.append(unknown_driver(f"{path}.correlation.{a}", a))
                 continue
             if not isinstance(partners, Mapping):
                 problems.append(Problem(SOURCE, None, f"{path}.correlation.{a}", "must be a mapping of "
@@ -212,11 +212,11 @@ def _parse_one(name: str, body: Any, dataset: Dataset | None, problems: list[Pro
             for b, rho in partners.items():
                 where = f"{path}.correlation.{a}.{b}"
                 if b not in DRIVERS:
-                    problems.append(_unknown_driver(where, b))
+                    problems.append(unknown_driver(where, b))
                 elif b == a:
                     problems.append(Problem(SOURCE, None, where, "a driver's correlation with itself "
                                             "is always 1; expected another driver"))
-                elif not _is_number(rho) or not -1 <= rho <= 1:
+                elif not is_number(rho) or not -1 <= rho <= 1:
                     problems.append(Problem(SOURCE, None, where, f"{rho!r} is not a correlation"
                                             f"{text_number_hint(rho)}; expected a number from -1 to 1"))
                 else:
@@ -243,7 +243,7 @@ def parse_scenarios(data: Any, dataset: Dataset | None, source: str = SOURCE) ->
     With ``dataset=None`` only the file's own problems are looked for: keys, drivers and their
     ranges, distributions (built with scipy), correlations, inheritance and the form of quarter
     labels. What needs the dataset (a base period's actuals, plan overrides against plan.yaml
-    and the staff's roles) is left out, so :func:`~planning.dataset.load_dataset` can report
+    and the staff's roles) is left out, so :func:`~planning.inputs.load_dataset` can report
     those problems together with the other files' before it has a valid dataset.
     """
     problems: list[Problem] = []
@@ -311,12 +311,12 @@ def parse_scenarios(data: Any, dataset: Dataset | None, source: str = SOURCE) ->
         scenario = resolve(n, ())
         if scenario.correlation and not any(p.column and p.column.startswith(f"scenarios.{n}.correlation") for p in problems):
             try:
-                _cholesky(scenario)
+                correlation_factor(scenario)
             except InputError as exc:
                 problems.extend(exc.problems)
         if scenario.plan_overrides and dataset is not None and dataset.plan is not None:
             try:
-                missing = _roles_without_points(_apply_plan(dataset.plan, scenario), dataset.staff)
+                missing = roles_without_points(apply_plan(dataset.plan, scenario), dataset.staff)
             except InputError as exc:
                 problems.extend(p for p in exc.problems if p not in problems)
             else:

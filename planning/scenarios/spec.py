@@ -20,7 +20,8 @@ import pandas as pd
 
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
-from planning.plan import Plan, text_number_hint, with_overrides
+from planning.plan import Plan, with_overrides
+from planning.yaml_files import text_number_hint
 
 SOURCE = "scenarios.yaml"
 
@@ -50,7 +51,7 @@ DRIVERS: dict[str, Driver] = {d.name: d for d in (
     Driver("salary_change", "relative", "salaries (pay rise)", "payroll"),
 )}
 FUNNEL_DRIVERS = ("leads", "lead_to_win", "average_deal")
-_MAX_RELATIVE = 10.0   # +1000%: anything above is almost surely a percentage typed as 20 for 20%
+MAX_RELATIVE = 10.0   # +1000%: anything above is almost surely a percentage typed as 20 for 20%
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,9 @@ class Scenario:
         for name, value in changes.items():
             path = f"scenarios.{self.name}.drivers.{name}"
             if name not in DRIVERS:
-                problems.append(_unknown_driver(path, name))
+                problems.append(unknown_driver(path, name))
             else:
-                checked[name] = _driver_change(value, DRIVERS[name], path, problems)
+                checked[name] = driver_change(value, DRIVERS[name], path, problems)
         if problems:
             raise InputError([replace(p, file="drivers") for p in problems])
         return replace(self, drivers={**self.drivers, **checked})
@@ -207,21 +208,21 @@ def scenario_set(dataset: Dataset) -> ScenarioSet:
 # --- checks shared by scenarios.yaml, with_drivers, sweeps, sensitivity and goal seek -------
 
 
-def _unknown_driver(path: str, name: str) -> Problem:
+def unknown_driver(path: str, name: str) -> Problem:
     close = difflib.get_close_matches(str(name), list(DRIVERS), n=1)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return Problem(SOURCE, None, path, f"unknown driver {name!r}{hint}; expected one of: "
                    f"{', '.join(DRIVERS)}")
 
 
-def _require_drivers(names: Iterable[str], file: str) -> None:
+def require_drivers(names: Iterable[str], file: str) -> None:
     """Raise InputError for the first name that is not a driver, naming ``file`` as its source."""
     for name in names:
         if name not in DRIVERS:
-            raise InputError([replace(_unknown_driver(name, name), file=file)])
+            raise InputError([replace(unknown_driver(name, name), file=file)])
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
     try:
@@ -230,19 +231,19 @@ def _is_number(value: Any) -> bool:
         return False
 
 
-def _driver_change(value: Any, driver: Driver, path: str, problems: list[Problem]) -> float | None:
+def driver_change(value: Any, driver: Driver, path: str, problems: list[Problem]) -> float | None:
     """A fixed change, checked for its unit; None (with a problem) when it is not usable."""
-    if not _is_number(value):
+    if not is_number(value):
         expect = ("a relative change like 0.2 for +20%" if driver.kind == "relative"
                   else "a change in points like -0.02 for two points lower")
         problems.append(Problem(SOURCE, None, path, f"{value!r} is not a number{text_number_hint(value)}; "
                                 f"expected {expect}"))
         return None
     value = float(value)
-    if driver.kind == "relative" and not -1 < value <= _MAX_RELATIVE:
+    if driver.kind == "relative" and not -1 < value <= MAX_RELATIVE:
         hint = f"; {value:g} looks like a percentage: write {value / 100:g} for {value:g}%" if value > 1 else ""
         problems.append(Problem(SOURCE, None, path, f"{value:g} is out of range; expected a relative "
-                                f"change above -1 (-100%) and at most {_MAX_RELATIVE:g}{hint}"))
+                                f"change above -1 (-100%) and at most {MAX_RELATIVE:g}{hint}"))
         return None
     if driver.kind == "points" and not -1 <= value <= 1:
         problems.append(Problem(SOURCE, None, path, f"{value:g} is out of range; expected a change "
@@ -254,16 +255,16 @@ def _driver_change(value: Any, driver: Driver, path: str, problems: list[Problem
 # --- what a scenario implies: random streams' order, correlations, its plan -----------------
 
 
-def _uncertain_drivers(scenario: Scenario) -> list[str]:
+def uncertain_drivers(scenario: Scenario) -> list[str]:
     """Uncertain drivers in the driver table's order (which fixes the random streams)."""
     return [d for d in DRIVERS if d in scenario.uncertainty]
 
 
-def _cholesky(scenario: Scenario) -> np.ndarray | None:
+def correlation_factor(scenario: Scenario) -> np.ndarray | None:
     """Lower Cholesky factor of the drivers' correlation matrix (None without correlations)."""
     if not scenario.correlation:
         return None
-    order = _uncertain_drivers(scenario)
+    order = uncertain_drivers(scenario)
     index = {d: i for i, d in enumerate(order)}
     matrix = np.eye(len(order))
     for a, b, rho in scenario.correlation:
@@ -276,7 +277,7 @@ def _cholesky(scenario: Scenario) -> np.ndarray | None:
                                 column=f"scenarios.{scenario.name}.correlation") from None
 
 
-def _apply_plan(plan: Plan, scenario: Scenario) -> Plan:
+def apply_plan(plan: Plan, scenario: Scenario) -> Plan:
     """The plan with the scenario's overrides; problems are reported against scenarios.yaml."""
     if not scenario.plan_overrides:
         return plan
@@ -288,7 +289,7 @@ def _apply_plan(plan: Plan, scenario: Scenario) -> Plan:
                           for p in exc.problems]) from None
 
 
-def _roles_without_points(plan: Plan, staff: pd.DataFrame) -> Problem | None:
+def roles_without_points(plan: Plan, staff: pd.DataFrame) -> Problem | None:
     """With ``points`` sharing, the first staff role that has no points and no ``default``.
 
     The dataset checks its own plan.yaml this way; a plan changed by a scenario or a sweep

@@ -12,7 +12,8 @@ tests can time and check it without widgets.
 import ipywidgets as _widgets
 
 from planning.errors import InputError
-from planning.ui.cockpit import BonusCockpit, pool_line
+from planning.ui.cockpit import BonusCockpit
+from planning.ui.cockpit_views import pool_line
 from planning.ui.components import problems_html
 from planning.ui.model import ACTUALS, CockpitSettings, evaluate, settings_from_plan
 

@@ -8,19 +8,20 @@ Voila and a kernel-free test.
 from __future__ import annotations
 
 import html
-import io
 from collections.abc import Iterable
 
 import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
+from planning.charts import figure_png
+
 __all__ = [
     "LABEL_STYLE",
     "percent_slider",
     "money_box",
-    "figure_png",
     "chart_image",
+    "chart_png",
     "tile",
     "tiles_html",
     "message_html",
@@ -108,11 +109,9 @@ def money_box(description: str, value: float | None, step: float = 1000.0) -> wi
         layout=widgets.Layout(width=CONTROL_WIDTH))
 
 
-def figure_png(fig: Figure, dpi: int = CHART_DPI) -> bytes:
-    """A matplotlib figure as PNG bytes."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+def chart_png(fig: Figure) -> bytes:
+    """A cockpit chart as PNG bytes: :func:`planning.charts.figure_png` at the page's DPI."""
+    return figure_png(fig, CHART_DPI)
 
 
 def chart_image(height: str) -> widgets.Image:

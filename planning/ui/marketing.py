@@ -15,12 +15,13 @@ from dataclasses import replace
 import ipywidgets as widgets
 import pandas as pd
 
-from planning.bonus import BonusResult
-from planning.dataset import Dataset, load_dataset
+from planning.bonus_result import BonusResult
+from planning.dataset import Dataset
 from planning.errors import InputError
+from planning.inputs import load_dataset
 from planning.money import format_cents, format_money
 from planning.scenarios import build_model, project_arrays, run_scenario, scenario_set
-from planning.ui.cockpit import pool_line
+from planning.ui.cockpit_views import pool_line
 from planning.ui.components import LABEL_STYLE, message_html, pct, table_html
 
 __all__ = ["MarketingWhatIf", "planning_periods"]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from planning.bonus import BonusResult, compute_bonus, pool_arrays
+from planning.bonus import compute_bonus, pool_arrays
+from planning.bonus_result import BonusResult
 from planning.dataset import Dataset
 from planning.financials import PeriodResult, period_result
 from planning.plan import Plan, with_overrides

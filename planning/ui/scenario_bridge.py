@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from planning.dataset import Dataset
 from planning.financials import PeriodResult
-from planning.montecarlo import MonteCarloResult, simulate_model
+from planning.montecarlo import simulate_model
+from planning.montecarlo_result import MonteCarloResult
 from planning.plan import Plan
 from planning.scenarios import ScenarioModel, build_model, project_arrays
 from planning.ui.model import ACTUALS, CockpitSettings

@@ -14,8 +14,9 @@ import ipywidgets as widgets
 import pandas as pd
 
 from planning import charts
-from planning.dataset import Dataset, load_dataset
+from planning.dataset import Dataset
 from planning.errors import InputError
+from planning.inputs import load_dataset
 from planning.money import format_money
 from planning.proposals import (
     PROPOSAL_COLUMNS,
@@ -28,7 +29,7 @@ from planning.scenarios import scenario_set
 from planning.ui.components import (
     LABEL_STYLE,
     chart_image,
-    figure_png,
+    chart_png,
     message_html,
     pct,
     table_html,
@@ -87,7 +88,7 @@ class TargetSetting:
         self.chart = chart_image("300px")
         self.chart_note = widgets.HTML()
         try:
-            self.chart.value = figure_png(charts.proposals_chart(self.proposals, self.owner,
+            self.chart.value = chart_png(charts.proposals_chart(self.proposals, self.owner,
                                                                  dataset.company.currency))
         except Exception as exc:  # noqa: BLE001 - the tables stand without the picture
             self.chart_note.value = message_html(f"The chart could not be drawn ({exc.__class__.__name__}: "

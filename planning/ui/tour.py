@@ -13,8 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from planning.dataset import load_dataset
 from planning.errors import InputError
+from planning.inputs import load_dataset
 
 __all__ = ["TYPO", "typo_demo", "books_demo"]
 

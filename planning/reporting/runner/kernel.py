@@ -26,7 +26,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from planning.reports.jobs import ReportError
+from planning.reporting.runner.jobs import ReportError
 
 __all__ = ["KernelSession", "WarmKernelEngine", "START_TIMEOUT", "EXECUTION_TIMEOUT", "RETRIES"]
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from collections import OrderedDict
 from collections.abc import Callable
 
 from matplotlib.figure import Figure
 
-from planning.charts import literal_text
+from planning.charts import figure_png, literal_text
 
 __all__ = ["Markup", "esc", "Html", "Chart", "html_table", "badge", "paragraphs", "section", "tag",
            "count", "day", "points"]
@@ -78,12 +77,7 @@ class Chart:
         if self.key is not None and self.key in _PNG_CACHE:
             _PNG_CACHE.move_to_end(self.key)
             return _PNG_CACHE[self.key]
-        buffer = io.BytesIO()
-        figure = self.figure
-        with literal_text():
-            figure.savefig(buffer, format="png", dpi=self.dpi, metadata={"Software": None},
-                           facecolor="white")
-        data = buffer.getvalue()
+        data = figure_png(self.figure, self.dpi, reproducible=True)
         if self.key is not None:
             _PNG_CACHE[self.key] = data
             while len(_PNG_CACHE) > _PNG_CACHE_SIZE:

@@ -2,40 +2,29 @@
 
 :class:`ReportBase` holds one period's inputs and results for one audience; the section
 modules (:mod:`.scoreboard`, :mod:`.payouts`, :mod:`.marketing`, :mod:`.outlook`) add their
-sections to it as methods, and :class:`~planning.report_sections.report.QuarterlyReport`
+sections to it as methods, and :class:`~planning.reporting.content.report.QuarterlyReport`
 brings them together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 from matplotlib.figure import Figure
 
-from planning.bonus import BonusResult
+from planning.bonus_result import BonusResult
 from planning.dataset import Dataset
-from planning.errors import Problem
 from planning.financials import PeriodResult
 from planning.money import format_cents, format_money
 from planning.periods import Period
 from planning.plan import Plan
-from planning.report_sections.markup import Chart
-from planning.report_sections.privacy import paid_out_reveals_pay, sharers_by_department
+from planning.reporting.content.markup import Chart
+from planning.reporting.content.privacy import paid_out_reveals_pay, sharers_by_department
+from planning.reporting.defaults import DEFAULT_DRAWS, DEFAULT_SEED
 
-__all__ = ["AUDIENCES", "DEFAULT_SEED", "DEFAULT_DRAWS", "audience_problems", "ReportBase"]
-
-AUDIENCES = ("owner", "staff")
-DEFAULT_SEED = 20260101
-DEFAULT_DRAWS = 2000
-
-
-def audience_problems(audiences: Iterable[str]) -> list[Problem]:
-    """One problem (against ``--audience``) for each audience that is not owner or staff."""
-    return [Problem("--audience", None, None, f"{audience!r} is not an audience; expected owner or staff")
-            for audience in audiences if audience not in AUDIENCES]
-
+__all__ = ["ReportBase"]
 
 @dataclass(frozen=True, eq=False)
 class ReportBase:
@@ -87,11 +76,11 @@ class ReportBase:
 
     def sharers_by_department(self) -> pd.DataFrame:
         """Per department, the people who can take part of the pool and their payout
-        (:func:`~planning.report_sections.privacy.sharers_by_department`)."""
+        (:func:`~planning.reporting.content.privacy.sharers_by_department`)."""
         return sharers_by_department(self.bonus.allocations, self.currency)
 
     @property
     def hides_paid_out(self) -> bool:
         """Staff only: the amount paid out (and so GOP after the bonus) would show a few
-        people's pay (:func:`~planning.report_sections.privacy.paid_out_reveals_pay`)."""
+        people's pay (:func:`~planning.reporting.content.privacy.paid_out_reveals_pay`)."""
         return not self.is_owner and paid_out_reveals_pay(self.bonus)

@@ -15,10 +15,7 @@ filename-safe), never the name.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -27,16 +24,19 @@ from pathlib import Path
 
 import jinja2
 
-from planning.bonus import BonusResult, bonus_for_period, explain_pool, sharing_rule_text
-from planning.dataset import Dataset, load_dataset
+from planning.bonus import bonus_for_period
+from planning.bonus_result import BonusResult
+from planning.dataset import Dataset
 from planning.errors import InputError, Problem
-from planning.export import fsync_folder
+from planning.files import replace_folder
 from planning.financials import period_result
+from planning.inputs import load_inputs
+from planning.methods import sharing_method
 from planning.money import format_cents, format_money, format_percent
-from planning.plan import Plan, load_plan
 from planning.provenance import input_hashes
-from planning.publishing import TEMPLATES_DIR, output_folder
-from planning.report_sections import gate_distances
+from planning.reporting.content.gates import gate_distances
+from planning.reporting.publishing import TEMPLATES_DIR, output_folder
+from planning.words import pool_sentences, sharing_rule_text, weight_sentence
 
 __all__ = ["Statement", "statement_filename", "build_statements", "render_statements", "write_statements"]
 
@@ -112,22 +112,16 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
         f"GOP (gross operating profit) {w(result.gop)} against a target of {w(result.gop_target)} "
         f"({format_percent(result.gop_attainment)}).",
     )
-    # explain_pool opens with the attainments and one sentence per gate, shown above already
-    pool_lines = tuple(explain_pool(result)[1 + len(result.gates):]) or (f"The bonus pool is {m(result.pool)}.",)
+    pool_lines = tuple(pool_sentences(result))  # the attainments and gates are shown above already
     rule = sharing_rule_text(result.plan)
     people = result.allocations
     total_weight = float(people["weight"].sum())
     d = result.plan.distribution
     anyone_capped = bool(people.loc[people["eligible"], "capped"].any())
     out = []
+    method = sharing_method(d)
     for r in people[people["eligible"]].itertuples():
-        if d.method == "salary":
-            base = ("Salary (full-time, per year)", w(r.base))
-        elif d.method == "points":
-            base = (f"Points for the role {r.role}", f"{r.base:g}")
-        else:
-            base = ("Shares per person", "1")
-        inputs = [base, ("FTE", f"{r.fte:g}"),
+        inputs = [method.statement_base(r._asdict(), w), ("FTE", f"{r.fte:g}"),
                   ("Days employed in the quarter", f"{int(r.days_in)} ({format_percent(r.tenure)} of the quarter)")]
         if r.department_weight != 1:
             inputs.append(("Department weight", f"{r.department_weight:g}"))
@@ -135,12 +129,7 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
         inputs.append(("Everyone's weight together", f"{total_weight:,.2f}"))
         if d.individual_cap is not None:
             inputs.append(("Your individual cap", f"{m(r.cap)} ({format_percent(d.individual_cap)} of your salary for the quarter)"))
-        parts = [{"salary": "salary", "points": "role points", "equal": "one share"}[d.method], "FTE",
-                 "share of the quarter"]
-        if r.department_weight != 1:
-            parts.append("department weight")
-        arithmetic = [f"Your weight is {' x '.join(parts)} = {r.weight:,.2f}, which is "
-                      f"{format_percent(r.weight / total_weight) if total_weight else '0%'} of everyone's weight."]
+        arithmetic = [weight_sentence(result.plan, r.weight, r.department_weight, total_weight)]
         if result.pool > 0:
             if r.capped:
                 arithmetic.append(f"That share of the pool would be more than your cap, so you receive the cap, "
@@ -212,8 +201,8 @@ def write_statements(data: Path | str, period: str, out: Path | str = "reports/s
 
     Returns the written paths, the index last.
     """
-    dataset = load_dataset(data)
-    the_plan: Plan = load_plan(Path(plan)) if plan is not None else dataset.plan
+    inputs = load_inputs(data, plan)
+    dataset, the_plan = inputs.dataset, inputs.plan
     p = dataset.require_period(period)
     result = bonus_for_period(dataset, p, the_plan)
     pages = render_statements(dataset, result, plan)  # everything rendered before anything is written
@@ -221,29 +210,5 @@ def write_statements(data: Path | str, period: str, out: Path | str = "reports/s
     folder = root / str(p)
     if folder.exists() and not folder.is_dir():
         raise InputError.single("--out", f"{folder} is a file; expected a folder for the statements")
-    names = sorted(pages, key=lambda n: n == "index.html")
-    staging = Path(tempfile.mkdtemp(prefix=f".{p}.", suffix=".tmp", dir=root))
-    previous: Path | None = None
-    try:
-        for name in names:
-            with open(os.open(staging / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE), "w",
-                      encoding="utf-8") as fh:
-                fh.write(pages[name])
-                fh.flush()
-                os.fsync(fh.fileno())
-        if folder.exists():
-            previous = Path(tempfile.mkdtemp(prefix=f".{p}.", suffix=".old", dir=root))
-            os.replace(folder, previous / "statements")
-        os.replace(staging, folder)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if previous is not None and (previous / "statements").exists() and not folder.exists():
-            os.replace(previous / "statements", folder)
-        if previous is not None:
-            shutil.rmtree(previous, ignore_errors=True)
-        raise
-    if previous is not None:
-        shutil.rmtree(previous, ignore_errors=True)
-    fsync_folder(root)
-    return [folder / name for name in names]
+    return replace_folder(folder, pages, FILE_MODE)
 

@@ -4,11 +4,11 @@ see :mod:`.privacy`) and, for the owner only, by person with the explanation."""
 from __future__ import annotations
 
 from planning import charts
-from planning.bonus import explain_payout, explain_pool
 from planning.money import format_percent
-from planning.report_sections.base import ReportBase
-from planning.report_sections.markup import Markup, esc, html_table, paragraphs, section
-from planning.report_sections.privacy import MIN_GROUP, suppressed_department_payouts
+from planning.reporting.content.base import ReportBase
+from planning.reporting.content.markup import Markup, esc, html_table, paragraphs, section
+from planning.reporting.content.privacy import MIN_GROUP, suppressed_department_payouts
+from planning.words import explain_payout, explain_pool
 
 __all__ = ["PayoutSections"]
 

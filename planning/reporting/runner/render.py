@@ -1,7 +1,7 @@
 """An executed notebook as one static, self-contained HTML page: no code, no scripts.
 
 nbconvert's ``HTMLExporter`` with the ``planning_report`` template; the page is checked by
-:func:`planning.publishing.html_problems` before anyone can publish it.
+:func:`planning.reporting.publishing.html_problems` before anyone can publish it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from planning.publishing import TEMPLATES_DIR, html_problems
-from planning.reports.jobs import ReportError
+from planning.reporting.publishing import TEMPLATES_DIR, html_problems
+from planning.reporting.runner.jobs import ReportError
 
 __all__ = ["render_html"]
 

@@ -19,18 +19,23 @@ import nbformat
 from papermill.exceptions import PapermillExecutionError
 
 from planning.notebooks import REPORT_TEMPLATE, notebook_path
-from planning.publishing import (
+from planning.reporting.defaults import AUDIENCES, DEFAULT_DRAWS, DEFAULT_SEED
+from planning.reporting.publishing import (
     FILE_MODES,
     output_folder,
     publish_html,
     report_filename,
     write_index,
 )
-from planning.report_sections.base import AUDIENCES, DEFAULT_DRAWS, DEFAULT_SEED
-from planning.reports.jobs import ReportError, ReportJob, plan_reports
-from planning.reports.kernel import EXECUTION_TIMEOUT, RETRIES, START_TIMEOUT, KernelSession
-from planning.reports.parameters import check_parameters, declared_parameters
-from planning.reports.render import render_html
+from planning.reporting.runner.jobs import ReportError, ReportJob, plan_reports
+from planning.reporting.runner.kernel import (
+    EXECUTION_TIMEOUT,
+    RETRIES,
+    START_TIMEOUT,
+    KernelSession,
+)
+from planning.reporting.runner.parameters import check_parameters, declared_parameters
+from planning.reporting.runner.render import render_html
 
 __all__ = ["DEFAULT_TEMPLATE", "execute_job", "render_reports", "render_report"]
 

@@ -8,17 +8,21 @@ import json
 from pathlib import Path
 
 from planning.bonus import bonus_for_period
-from planning.dataset import load_dataset
 from planning.errors import InputError
 from planning.financials import period_result, pnl_table
-from planning.plan import load_plan
+from planning.inputs import load_inputs
 from planning.provenance import check_input_hashes, input_hashes, provenance
-from planning.report_sections.base import DEFAULT_DRAWS, DEFAULT_SEED, audience_problems
-from planning.report_sections.marketing import MarketingSection
-from planning.report_sections.markup import html_table, paragraphs, section
-from planning.report_sections.outlook import OutlookSections
-from planning.report_sections.payouts import PayoutSections
-from planning.report_sections.scoreboard import ScoreboardSections
+from planning.reporting.content.marketing import MarketingSection
+from planning.reporting.content.markup import html_table, paragraphs, section
+from planning.reporting.content.outlook import OutlookSections
+from planning.reporting.content.payouts import PayoutSections
+from planning.reporting.content.scoreboard import ScoreboardSections
+from planning.reporting.defaults import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    audience_problems,
+    report_parameters,
+)
 
 __all__ = ["QuarterlyReport", "build_report"]
 
@@ -26,7 +30,7 @@ __all__ = ["QuarterlyReport", "build_report"]
 class QuarterlyReport(ScoreboardSections, PayoutSections, MarketingSection, OutlookSections):
     """One period's report for one audience; its methods are the template's sections.
 
-    The fields are :class:`~planning.report_sections.base.ReportBase`'s; each section
+    The fields are :class:`~planning.reporting.content.base.ReportBase`'s; each section
     module adds its sections: :mod:`.scoreboard` (``title``, ``how_to_read``, ``results``,
     ``gates``, ``pool``, ``sharing_rule``), :mod:`.payouts` (``payouts_by_department``,
     ``staff_payouts_by_department``, ``payouts_by_person``), :mod:`.marketing`
@@ -77,16 +81,14 @@ def build_report(data_path: str | Path, period: str, audience: str = "owner", pl
     problems = audience_problems([audience])
     if problems:
         raise InputError(problems)
-    dataset = load_dataset(data_path)
-    plan = load_plan(Path(plan_path)) if plan_path else dataset.plan
+    inputs = load_inputs(data_path, plan_path or None)
+    dataset, plan = inputs.dataset, inputs.plan
     hashes = input_hashes(dataset.sources, plan_path)
     if inputs_sha256:
         check_input_hashes(inputs_sha256, hashes)
     p = dataset.require_period(period)
     bonus = bonus_for_period(dataset, p, plan)
-    parameters = {"data_path": str(data_path), "period": str(period), "audience": audience,
-                  "plan_path": None if plan_path is None else str(plan_path), "seed": seed, "draws": draws,
-                  "inputs_sha256": dict(inputs_sha256 or {})}
+    parameters = report_parameters(data_path, period, audience, plan_path, seed, draws, inputs_sha256)
     return QuarterlyReport(dataset=dataset, period=p, audience=audience, plan=plan, bonus=bonus,
                            result=period_result(dataset, p), pnl=pnl_table(dataset), parameters=parameters,
                            plan_path=None if plan_path is None else str(plan_path),

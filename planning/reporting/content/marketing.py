@@ -7,8 +7,8 @@ import numpy as np
 from planning import charts
 from planning.funnel import campaign_metrics, funnel_by_period
 from planning.money import format_percent
-from planning.report_sections.base import ReportBase
-from planning.report_sections.markup import badge, count, html_table, paragraphs, section
+from planning.reporting.content.base import ReportBase
+from planning.reporting.content.markup import badge, count, html_table, paragraphs, section
 
 __all__ = ["MarketingSection"]
 

@@ -1,6 +1,6 @@
 """The quarterly report's content: what the template notebook displays, section by section.
 
-The template (``notebooks/quarterly_report.ipynb``) stays thin: it builds one
+The template (``planning/notebooks/quarterly_report.ipynb``) stays thin: it builds one
 :class:`QuarterlyReport` from its parameters and displays the sections, each a list of
 :class:`Html` fragments and :class:`Chart` PNGs. Both use IPython's rich display protocol
 (``_repr_html_``, ``_repr_png_``), so this package never imports IPython and stays testable
@@ -15,6 +15,7 @@ privacy
     What a staff page may show: :func:`suppressed_department_payouts` and friends.
 gates
     :func:`gate_distances`, shared with the personal statements.
+(the audiences, default seed and draws are :mod:`planning.reporting.defaults`')
 base, scoreboard, payouts, marketing, outlook, report
     The report's data and its sections; :class:`QuarterlyReport` and :func:`build_report`.
 
@@ -38,27 +39,4 @@ campaigns) passes through :func:`html.escape` in :func:`esc` (directly or throug
 and fixed markup.
 """
 
-from planning.publishing import output_folder
-from planning.report_sections.base import AUDIENCES, DEFAULT_DRAWS, DEFAULT_SEED
-from planning.report_sections.gates import GateDistance, gate_distances
-from planning.report_sections.markup import Chart, Html, Markup, esc, html_table
-from planning.report_sections.privacy import MIN_GROUP, suppressed_department_payouts
-from planning.report_sections.report import QuarterlyReport, build_report
-
-__all__ = [
-    "AUDIENCES",
-    "DEFAULT_DRAWS",
-    "DEFAULT_SEED",
-    "MIN_GROUP",
-    "Html",
-    "Chart",
-    "Markup",
-    "QuarterlyReport",
-    "build_report",
-    "esc",
-    "html_table",
-    "GateDistance",
-    "gate_distances",
-    "suppressed_department_payouts",
-    "output_folder",  # kept for callers of the old module; it lives in planning.publishing
-]
+# No names are re-exported: import each from its module (planning.reporting.content.report, ...).

@@ -4,8 +4,8 @@ This is the only package that imports papermill, nbclient and nbconvert. Its mod
 :mod:`.jobs` (validate, list the jobs), :mod:`.parameters` (the parameter whitelist),
 :mod:`.kernel` (the warm kernel), :mod:`.render` (notebook to static HTML) and :mod:`.batch`
 (one job, and the batch on worker processes). The safety check, atomic publishing and the
-index are :mod:`planning.publishing`'s (the statements use them too); the names below are
-all importable from ``planning.reports``.
+index are :mod:`planning.reporting.publishing`'s (the statements use them too). No names
+are re-exported here: import each from its module.
 
 The pipeline for one report
 ---------------------------
@@ -25,7 +25,7 @@ The pipeline for one report
 4. **Static HTML.** nbconvert's ``HTMLExporter`` with the ``planning_report`` template
    (JupyterLab's look minus its require.js / MathJax / Mermaid / widget CDN scripts), input
    cells excluded, error and stderr outputs dropped, widget state dropped. The page is then
-   checked (:func:`~planning.publishing.html_problems`): no script, no event handler attribute, nothing loaded
+   checked (:func:`~planning.reporting.publishing.html_problems`): no script, no event handler attribute, nothing loaded
    from outside the file.
 5. **Atomic publishing.** The HTML goes to a temporary file in the destination folder, is
    fsynced and renamed over ``OUT/<period>-<audience>.html``; ``OUT/index.html`` is rebuilt
@@ -42,44 +42,3 @@ once per report. Kernel start-up failures (``ZMQError``, ``DeadKernelError``,
 ``RuntimeError``/``TimeoutError`` while starting) are retried a bounded number of times on a
 fresh kernel.
 """
-
-from planning.publishing import FILE_MODES as FILE_MODES
-from planning.publishing import REPORT_FILE as REPORT_FILE
-from planning.publishing import TEMPLATES_DIR as TEMPLATES_DIR
-from planning.publishing import html_problems, publish_html, report_filename, write_index
-from planning.publishing import output_folder as output_folder
-from planning.report_sections.base import AUDIENCES as AUDIENCES
-from planning.report_sections.base import DEFAULT_DRAWS, DEFAULT_SEED
-from planning.reports.batch import DEFAULT_TEMPLATE, execute_job, render_report, render_reports
-from planning.reports.jobs import ReportError, ReportJob, plan_reports
-from planning.reports.kernel import ENGINE_NAME as ENGINE_NAME
-from planning.reports.kernel import EXECUTION_TIMEOUT as EXECUTION_TIMEOUT
-from planning.reports.kernel import KERNEL_NAME as KERNEL_NAME
-from planning.reports.kernel import RETRIES as RETRIES
-from planning.reports.kernel import START_TIMEOUT as START_TIMEOUT
-from planning.reports.kernel import KernelSession
-from planning.reports.kernel import WarmKernelEngine as WarmKernelEngine
-from planning.reports.parameters import check_parameters, declared_parameters
-from planning.reports.render import render_html
-
-# The names below are the public API; the constants imported "as" themselves above stay
-# importable from here as they were before the package was split.
-__all__ = [
-    "DEFAULT_TEMPLATE",
-    "DEFAULT_SEED",
-    "DEFAULT_DRAWS",
-    "ReportJob",
-    "ReportError",
-    "KernelSession",
-    "check_parameters",
-    "execute_job",
-    "declared_parameters",
-    "plan_reports",
-    "render_report",
-    "render_reports",
-    "render_html",
-    "html_problems",
-    "publish_html",
-    "write_index",
-    "report_filename",
-]

@@ -8,8 +8,8 @@ from dataclasses import replace
 from planning import charts
 from planning.errors import InputError
 from planning.money import format_percent
-from planning.report_sections.base import ReportBase
-from planning.report_sections.markup import Chart, html_table, paragraphs, section
+from planning.reporting.content.base import ReportBase
+from planning.reporting.content.markup import Chart, html_table, paragraphs, section
 
 __all__ = ["OutlookSections"]
 

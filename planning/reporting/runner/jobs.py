@@ -8,7 +8,14 @@ from pathlib import Path
 
 from planning.errors import InputError, Problem
 from planning.provenance import input_hashes
-from planning.report_sections.base import AUDIENCES, DEFAULT_DRAWS, DEFAULT_SEED, audience_problems
+from planning.reporting.defaults import (
+    AUDIENCES,
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    audience_problems,
+    report_parameters,
+    seed_and_draws_problems,
+)
 
 __all__ = ["ReportError", "ReportJob", "plan_reports"]
 
@@ -48,20 +55,15 @@ def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
     number of draws.
     """
     from planning.bonus import bonus_for_period
-    from planning.dataset import load_dataset
-    from planning.plan import load_plan
+    from planning.inputs import load_inputs
 
-    problems = audience_problems(audiences)
-    if type(seed) is not int or not 0 <= seed < 2**63:
-        problems.append(Problem("--seed", None, None, f"{seed!r} is not a whole number from 0 to 2**63-1"))
-    if type(draws) is not int or not 1 <= draws <= 10_000_000:
-        problems.append(Problem("--draws", None, None, f"{draws!r} is not a whole number from 1 to 10,000,000"))
+    problems = audience_problems(audiences) + seed_and_draws_problems(seed, draws)
     if problems:
         raise InputError(problems)
     data_path = Path(data).resolve()
-    dataset = load_dataset(data_path)
     plan_path = Path(plan).resolve() if plan is not None else None
-    the_plan = load_plan(plan_path) if plan_path is not None else dataset.plan
+    inputs = load_inputs(data_path, plan_path)
+    dataset, the_plan = inputs.dataset, inputs.plan
     if periods is None:
         chosen = [str(p) for p in dataset.reportable_periods]
         if not chosen:
@@ -76,8 +78,6 @@ def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
     jobs = []
     for p in chosen:
         for audience in audiences:
-            params = {"data_path": str(data_path), "period": p, "audience": audience,
-                      "plan_path": None if plan_path is None else str(plan_path), "seed": seed,
-                      "draws": draws, "inputs_sha256": hashes}
+            params = report_parameters(data_path, p, audience, plan_path, seed, draws, hashes)
             jobs.append(ReportJob(p, audience, params, f"{company}: {p} quarterly report ({audience})"))
     return jobs

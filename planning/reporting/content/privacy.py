@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from planning.bonus import BonusResult
+from planning.bonus_result import BonusResult
 from planning.money import Unit, from_cents, sum_cents, unit_digits
 
 __all__ = ["MIN_GROUP", "OTHER_DEPARTMENTS", "sharers_by_department", "paid_out_reveals_pay",
@@ -27,7 +27,7 @@ def sharers_by_department(allocations: pd.DataFrame, unit: Unit = 2) -> pd.DataF
     Parameters
     ----------
     allocations : DataFrame
-        :attr:`planning.bonus.BonusResult.allocations`.
+        :attr:`planning.bonus_result.BonusResult.allocations`.
 
     Returns
     -------
@@ -71,7 +71,7 @@ def suppressed_department_payouts(by_department: pd.DataFrame, min_group: int = 
     ----------
     by_department : DataFrame
         Indexed by department with columns ``eligible`` (count) and ``payout``
-        (:meth:`planning.bonus.BonusResult.by_department`).
+        (:meth:`planning.bonus_result.BonusResult.by_department`).
     min_group : int
         The smallest group whose total may be shown.
     unit : Currency, str or int

@@ -4,11 +4,11 @@ the gates, the bonus pool and the rule that shares it."""
 from __future__ import annotations
 
 from planning import charts
-from planning.bonus import explain_pool, sharing_rule_text
+from planning.methods import pool_limit, pool_method
 from planning.money import format_percent
-from planning.report_sections.base import ReportBase
-from planning.report_sections.gates import gate_distances
-from planning.report_sections.markup import (
+from planning.reporting.content.base import ReportBase
+from planning.reporting.content.gates import gate_distances
+from planning.reporting.content.markup import (
     Html,
     badge,
     day,
@@ -18,7 +18,8 @@ from planning.report_sections.markup import (
     points,
     section,
 )
-from planning.report_sections.privacy import MIN_GROUP
+from planning.reporting.content.privacy import MIN_GROUP
+from planning.words import explain_pool, sharing_rule_text
 
 __all__ = ["ScoreboardSections"]
 
@@ -86,9 +87,7 @@ class ScoreboardSections(ReportBase):
             when = f"When the company reaches the {gates[0]} gate below"
         else:
             when = "Under this plan, which has no gates"
-        basis = {"excess_gop_share": "part of the profit it made above its GOP target",
-                 "gop_share": "a share of its GOP",
-                 "payout_curve": "an amount set by the plan's payout curve"}[self.plan.pool.method]
+        basis = pool_method(self.plan.pool).basis
         text = (f"<strong>How to read this report.</strong> Every department ({esc(listed)}) works towards the "
                 "same two company targets: <em>revenue</em> (what customers paid) and <em>GOP</em>, gross "
                 "operating profit (revenue less the direct cost of the work and the operating expenses). "
@@ -163,10 +162,9 @@ class ScoreboardSections(ReportBase):
     def pool(self) -> list:
         """The pool: how it was set, every limit that bit, its cost and GOP after it."""
         b = self.bonus
-        names = {"floor": "Minimum pool (floor) raised it", "cap": "Pool cap limited it",
-                 "self_funding": "Self-funding (never more than GOP above target) limited it"}
         rows = [["Raw pool (before limits)", self.money(b.raw_pool, cents=True)]]
-        rows += [[names[x.name], f"{self.money(x.before, cents=True)} to {self.money(x.after, cents=True)}"] for x in b.limits]
+        rows += [[pool_limit(x.name).table_label, f"{self.money(x.before, cents=True)} to {self.money(x.after, cents=True)}"]
+                 for x in b.limits]
         rows += [["Bonus pool", self.money(b.pool, cents=True)]]
         lines = explain_pool(b)
         if self.hides_paid_out:

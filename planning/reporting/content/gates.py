@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planning.bonus import BonusResult, GateCheck
+from planning.bonus_result import BonusResult, GateCheck
 from planning.money import format_money, format_percent
 
 __all__ = ["GateDistance", "gate_distances"]

@@ -1,7 +1,7 @@
 """Publishing pages: the output folder, the offline-safety check, atomic writes, the index.
 
-Used by the report runner (:mod:`planning.reports`) and the personal statements
-(:mod:`planning.statements`); nothing here imports papermill or nbconvert.
+Used by the report runner (:mod:`planning.reporting.runner`) and the personal statements
+(:mod:`planning.reporting.statements`); nothing here imports papermill or nbconvert.
 
 - :func:`output_folder` refuses an ``--out`` that is a file, lies under one or cannot be
   written to, before anything is rendered.
@@ -15,20 +15,24 @@ Used by the report runner (:mod:`planning.reports`) and the personal statements
 
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
 import time
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 
+import jinja2
+
 from planning.errors import InputError
-from planning.export import write_atomic
+from planning.files import write_atomic
 
 __all__ = ["TEMPLATES_DIR", "FILE_MODES", "REPORT_FILE", "output_folder", "report_filename",
            "html_problems", "publish_html", "write_index"]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = Path(str(resources.files("planning") / "templates"))
 """The page templates: nbconvert's ``planning_report`` and the statements' Jinja templates."""
 FILE_MODES = {"owner": 0o640, "staff": 0o644, "index": 0o644}
 REPORT_FILE = re.compile(r"^(?P<period>\d{4}Q[1-4])-(?P<audience>owner|staff)\.html$")
@@ -144,6 +148,14 @@ _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
 _TITLE_COMPANY = re.compile(r"^(.*): \d{4}Q[1-4] quarterly report \((?:owner|staff)\)$", re.S)
 
 
+@functools.lru_cache(maxsize=1)
+def _index_template() -> jinja2.Template:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)), autoescape=False,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    env.filters["esc"] = html.escape  # every text from the data; the same escaping as the pages
+    return env.get_template("reports_index.html.j2")
+
+
 def write_index(out: Path | str) -> Path:
     """Rebuild ``OUT/index.html`` listing every ``<period>-<audience>.html`` in ``out``."""
     out = Path(out)
@@ -164,37 +176,14 @@ def write_index(out: Path | str) -> Path:
     companies = sorted(set(titles.values()))
     heading = " / ".join(companies) if companies else "Quarterly reports"
 
-    def link(period: str, audience: str) -> str:
+    def cell(period: str, audience: str) -> dict | None:
         item = found[period].get(audience)
         if item is None:
-            return "<td>-</td>"
+            return None
         name, mtime = item
-        when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(mtime))
-        return (f'<td><a href="{html.escape(name)}">{html.escape(audience)} report</a>'
-                f'<br><small>{html.escape(when)}</small></td>')
+        return {"name": name, "audience": audience,
+                "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(mtime))}
 
-    rows = "".join(f"<tr><th>{html.escape(p)}</th>{link(p, 'owner')}{link(p, 'staff')}</tr>"
-                   for p in sorted(found, reverse=True))
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>{html.escape(heading)}: quarterly reports</title>
-<style>
-body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 760px; margin: 32px auto;
-       padding: 0 16px; color: #1d2630; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ text-align: left; padding: 8px 12px; border-bottom: 1px solid #e1e5ea; vertical-align: top; }}
-thead th {{ background: #eef1f4; }}
-small {{ color: #5c6770; }}
-.note {{ background: #fbf3e4; padding: 10px 14px; border-radius: 6px; }}
-</style></head>
-<body>
-<h1>{html.escape(heading)}</h1>
-<p>Quarterly reports, newest first. {len(found)} quarter{'s' if len(found) != 1 else ''}.</p>
-<p class="note"><strong>Owner reports are confidential</strong>: they show every person's payout.
-Staff reports show company figures only and can be shared with everyone.</p>
-<table><thead><tr><th>quarter</th><th>for the owner</th><th>for all staff</th></tr></thead>
-<tbody>{rows or '<tr><td colspan="3">No reports yet.</td></tr>'}</tbody></table>
-</body></html>
-"""
+    rows = [{"period": p, "cells": [cell(p, "owner"), cell(p, "staff")]} for p in sorted(found, reverse=True)]
+    page = _index_template().render(heading=heading, rows=rows)
     return publish_html(out / "index.html", page, FILE_MODES["index"])

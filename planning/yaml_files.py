@@ -1,0 +1,85 @@
+"""Reading the YAML inputs (``company.yaml``, ``plan.yaml``, ``scenarios.yaml``, ...): a
+syntax error or a key written twice is one problem naming the file and line, and a number
+YAML reads as text gets a hint on how to write it."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from planning.errors import InputError, Problem
+
+__all__ = ["read_yaml", "text_number_hint"]
+
+
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: object, line: int, first_line: int):
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a key written twice in one mapping.
+
+    PyYAML keeps the last value silently, so ``{rate: 0.3, rate: 0.4}`` would pay 40%
+    without a word. Keys brought in by a merge (``<<: *base``) may still be overridden.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key, line = self.construct_object(key_node), key_node.start_mark.line + 1
+                if key in seen:
+                    raise _DuplicateKey(key, line, seen[key])
+                seen[key] = line
+        return super().construct_mapping(node, deep)
+
+
+def read_yaml(path: Path, label: str | None = None) -> Any:
+    """Load a YAML file; a syntax error or a repeated key becomes an InputError naming the line."""
+    label = label or path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError.single(label, "file not found") from None
+    except UnicodeDecodeError:
+        raise InputError.single(label, "is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError.single(label, f"cannot be read ({exc.strerror or exc.__class__.__name__}); "
+                                "expected a YAML file") from None
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        where = "earlier on the same line" if exc.first_line == exc.line else f"also on line {exc.first_line}"
+        raise InputError([Problem(label, exc.line, None, f"key {exc.key!r} is written twice ({where}); "
+                                  "expected each key once, since only one value can count")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        row = mark.line + 1 if mark is not None else None
+        where = f" (column {mark.column + 1})" if mark is not None else ""
+        raise InputError([Problem(label, row, None, f"YAML syntax error{where}: {problem}")]) from None
+
+
+def text_number_hint(value: Any) -> str:
+    """For a number YAML read as text, how to write it (YAML 1.1 wants ``1.0e-3``, not ``1e-3``).
+
+    >>> text_number_hint("3e-1")
+    ' (YAML reads 3e-1 as text, not a number: write 0.3)'
+    """
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return ""
+        if math.isfinite(number):
+            return (f" (YAML reads {value} as text, not a number: write "
+                    f"{np.format_float_positional(number, trim='-')})")
+    return ""
