@@ -43,7 +43,8 @@ def cmd_validate(args) -> int:
     dataset, plan = _load(args)
     staff = dataset.staff
     print(f"{dataset.company.name}: dataset is valid ({dataset.root})")
-    print(f"  staff:    {len(staff)} rows, {int(staff['bonus_eligible'].sum())} bonus-eligible, "
+    print(f"  staff:    {len(staff)} rows, {int(staff['bonus_eligible'].sum())} marked bonus-eligible (the flag "
+          f"in staff.csv; who qualifies in a quarter also depends on its dates), "
           f"{staff['department'].nunique()} departments")
     periods = dataset.periods
     print(f"  actuals:  {len(periods)} periods ({periods[0]} to {periods[-1]})" if periods else "  actuals:  none")
@@ -151,6 +152,9 @@ def cmd_report(args) -> int:
     seconds = time.perf_counter() - started
     for path in paths:
         print(path)
+    if not args.all and args.audience is None:
+        print("rendered the owner report only (the default audience); add --audience staff for the version "
+              "everyone may read, or --all for every quarter and both audiences", file=sys.stderr)
     quarters = len({job.period for job in jobs})
     print(f"{len(paths)} report{'s' if len(paths) != 1 else ''} for {quarters} quarter{'s' if quarters != 1 else ''} "
           f"in {seconds:.1f} s; open {Path(args.out) / 'index.html'}", file=sys.stderr)
@@ -215,9 +219,14 @@ def cmd_simulate(args) -> int:
     from planning.words import simulate_text
 
     dataset, plan = _load(args)
+    scenario = args.scenario
+    if args.base_period is not None:  # as the quarterly report's outlook does
+        from planning.scenarios import projected_from
+
+        _, scenario, _ = projected_from(dataset, args.base_period, args.scenario, args.period)
     bar, progress = _draws_bar(f"simulating {args.scenario}") if args.progress else (None, None)
     try:
-        result = simulate(dataset, args.period, args.scenario, draws=args.draws, seed=args.seed,
+        result = simulate(dataset, args.period, scenario, draws=args.draws, seed=args.seed,
                           plan=plan, progress=progress)
     finally:
         if bar is not None:
@@ -335,6 +344,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", default="base", help="scenario in scenarios.yaml (default: base)")
     p.add_argument("--draws", type=int, default=10_000, help="number of draws (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same numbers (default 0)")
+    p.add_argument("--base-period", help="project from this quarter's actuals (and use its targets if --period "
+                   "has none), as the quarterly report's outlook does (default: the latest quarter of actuals "
+                   "at or before --period)")
     _plan_arg(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--output", help="write to this file instead of stdout (only on success)")

@@ -49,6 +49,19 @@ class Period:
         return str(self)
 
     @property
+    def months(self) -> str:
+        """The quarter's months: ``Apr-Jun 2026`` (``Nov 2025-Jan 2026`` across a year end)."""
+        start, end = self.start, self.end
+        first = f"{start:%b}" if start.year == end.year else f"{start:%b} {start.year}"
+        return f"{first}-{end:%b} {end.year}"
+
+    @property
+    def long_label(self) -> str:
+        """The label with its months, for readers whom fiscal quarters confuse:
+        ``2026Q4 (Apr-Jun 2026)``."""
+        return f"{self} ({self.months})"
+
+    @property
     def start(self) -> date:
         """First day of the quarter."""
         # Fiscal year Y ends in calendar year Y; it starts in Y-1 unless it starts in January.

@@ -11,6 +11,7 @@ from planning.charts import (
     PALETTE,
     gate_heatmap,
     label_money,
+    legend_outside,
     money_axis,
     plain_text_chart,
     pool_distribution,
@@ -45,7 +46,8 @@ def scenario_comparison_chart(table: pd.DataFrame, currency: str = "", figsize=(
     for ax in axes:
         ax.set_xticks(x, list(table.index), rotation=30, ha="right", fontsize=8)
         ax.grid(axis="y", alpha=0.3)
-    axes[0].legend(fontsize=8, loc="lower right")
+    legend_outside(fig, axes[0], handles=axes[0].get_legend_handles_labels()[0],
+                   labels=axes[0].get_legend_handles_labels()[1])
     return fig
 
 
@@ -74,7 +76,7 @@ def sweep_chart(table: pd.DataFrame, x: str, y: str = "pool", by: str | None = N
     ax.set_title(f"{y.replace('_', ' ')} as {x.replace('_', ' ')} changes (hollow: a gate missed)", fontsize=10)
     ax.grid(alpha=0.3)
     if by is not None:
-        ax.legend(fontsize=8)
+        legend_outside(fig, ax, ncols=3)
     return fig
 
 

@@ -15,7 +15,7 @@ from planning.money import format_cents, format_percent
 from planning.plan import Plan
 
 __all__ = ["explain_pool", "pool_sentences", "sharing_rule_text", "explain_payout", "weight_sentence",
-           "bonus_text", "pnl_text", "scenario_text", "simulate_text"]
+           "bonus_text", "pnl_text", "scenario_text", "simulate_text", "GLOSSARY", "OWNER_ONLY_TERMS", "gloss"]
 
 
 def explain_pool(result: BonusResult) -> list[str]:
@@ -192,3 +192,77 @@ def simulate_text(company: str, result) -> str:
     ]
     lines += [f"    {dept:<16}{m(value):>20}" for dept, value in result.expected_payout_by_department.items()]
     return "\n".join(lines) + "\n"
+
+
+# --- the glossary: every term an owner may not know, in plain language (issue 14) ----------
+# The reports print it at the end and one line of it under the table that first uses a term
+# (ReportBase.explain), so the two never disagree.
+
+GLOSSARY: dict[str, str] = {
+    "revenue": "what customers paid for the work done in the quarter.",
+    "cost of goods sold": "the direct cost of that work: materials, subcontractors, freight.",
+    "gross profit": "revenue less the cost of goods sold.",
+    "gross margin": "gross profit as a share of revenue: of every 100 of revenue, how much is left "
+                    "after the direct costs.",
+    "operating expenses": "the costs of running the business whatever the quarter brings: rent, "
+                          "salaries, software, marketing.",
+    "GOP": "gross operating profit: revenue less the cost of goods sold and the operating expenses, "
+           "before the bonus is paid.",
+    "target": "the revenue or GOP the plan set for the quarter.",
+    "attainment": "what was achieved as a share of its target: 105% means 5% above target.",
+    "points": "percentage points, the difference between two percentages: from 95% to 97.5% is "
+              "2.5 points.",
+    "gate": "a minimum attainment the company must reach before any bonus is paid (for example GOP "
+            "at least 100% of target).",
+    "bonus pool": "the amount shared among everyone eligible this quarter.",
+    "raw pool": "the pool as the plan's rate gives it, before any floor, cap or self-funding limit "
+                "is applied.",
+    "floor": "the smallest pool the plan pays once the gates pass.",
+    "pool cap": "the largest pool the plan pays, however well the quarter went.",
+    "self-funding": "the rule that the pool may never be more than the GOP made above target, so "
+                    "the bonus pays for itself.",
+    "bonus-eligible": "the yes/no flag for each person in staff.csv; a flagged person qualifies in "
+                      "a quarter only if they also meet its rules (employed in it, still employed at "
+                      "its end if the plan asks, enough days).",
+    "eligible": "qualified for a share of this quarter's pool: marked bonus-eligible and meeting "
+                "the quarter's rules.",
+    "FTE": "full-time equivalent: 1 for full time, 0.5 for half time.",
+    "weight": "how much of the pool a person's share is based on (their salary, or role points, "
+              "scaled by FTE and the days they worked).",
+    "share of weight": "a person's weight as a share of everyone's: the share of the pool they "
+                       "receive unless a cap holds them back.",
+    "capped": "the person reached their individual cap (the most one person may receive); what "
+              "they cannot take goes to the others.",
+    "ROI": "return on investment: the gross profit a campaign's revenue brought, less what it "
+           "spent, as a share of what it spent. 100% means every 1 spent brought 2 of gross "
+           "profit; -100% means the money brought nothing back.",
+    "cost per lead": "a campaign's spend divided by the leads it brought.",
+    "lead": "a potential customer who got in touch.",
+    "qualified": "leads the sales team judged worth pursuing.",
+    "lead-to-win": "the share of leads that became paying customers.",
+    "scenario": "a set of assumptions about next quarter, written in scenarios.yaml.",
+    "driver": "one assumption a scenario can change: leads, win rate, average deal, margin, costs.",
+    "simulated quarters": "the Monte Carlo method: next quarter is played out thousands of times "
+                          "with the drivers moving at random within the scenario's ranges, and the "
+                          "odds are the share of those quarters where something happens.",
+    "seed": "the starting number of the random draws; the same seed always gives the same odds.",
+    "draws": "how many simulated quarters were played out.",
+    "P10, P50, P90": "percentiles: in 10% of simulated quarters the pool was below P10, in half "
+                     "below P50 (the median), and in 90% below P90.",
+    "expected pool": "the average pool over all simulated quarters, counting the ones that pay "
+                     "nothing.",
+    "swing": "how far the pool moves between a driver 10% down and 10% up: the bigger the swing, "
+             "the more the pool depends on that driver.",
+    "SHA-256": "a fingerprint of a file: any change to the file, however small, gives a different one.",
+}
+"""Term -> plain-language explanation (a sentence without its subject)."""
+
+OWNER_ONLY_TERMS = frozenset({"weight", "share of weight", "scenario", "driver",
+                              "simulated quarters", "seed", "draws", "P10, P50, P90", "expected pool",
+                              "swing"})
+"""Terms only the owner's sections use; the staff report's glossary leaves them out."""
+
+
+def gloss(term: str) -> str:
+    """``"ROI (return on investment: ...)"``-style one-line explanation: ``"ROI: ..."``."""
+    return f"{term[0].upper() + term[1:] if term[0].islower() else term}: {GLOSSARY[term]}"

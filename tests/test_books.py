@@ -604,10 +604,3 @@ def test_beancount_missing_is_a_clear_problem(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "beancount", None)      # as if the [books] extra were not installed
     with pytest.raises(InputError, match=r"--from: beancount needs Beancount, an optional dependency"):
         _run(tmp_path, "beancount", "books.beancount", LEDGER)
-
-
-def test_a_ledger_posting_without_a_department_is_named_by_its_line(tmp_path):
-    bad = LEDGER.replace('  Expenses:Materials  3000.00 AUD\n    dept: "Deliveries"\n', "  Expenses:Materials  3000.00 AUD\n")
-    with pytest.raises(InputError, match=r"^books.beancount, line 27, column dept: 1 posting to "
-                       r"'5000 Expenses:Materials' has no department \(line 27\)"):
-        _run(tmp_path, "beancount", "books.beancount", bad)

@@ -161,3 +161,61 @@ def test_page_shows_no_code_and_no_error(page):
     text = page.locator("body").inner_text()
     assert "import " not in text and "BonusCockpit" not in text, "Voila must strip the code"
     assert "Traceback" not in text and "Error" not in text
+
+
+def _typed_box(page, label: str):
+    """The box beside a percentage slider where an owner types 95%, 95 or 0.95."""
+    return page.locator(f".pw-cockpit .pw-typed-{label.lower().replace(' ', '-')} input")
+
+
+def _type_percent(page, label: str, value: str) -> None:
+    box = _typed_box(page, label)
+    box.click()
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_typed_percentages_and_the_difference_from_the_plan(page, tmp_path):
+    from playwright.sync_api import expect
+
+    from planning.ui.readings import pool_against_plan
+
+    dataset = load_dataset(ROOT / "data")
+    period = dataset.reportable_periods[-1]
+    planned = bonus_for_period(dataset, period)
+    pool = page.locator(".pw-cockpit .pw-pool-line")
+    diff = page.locator(".pw-cockpit .pw-plan-diff")
+    note = page.locator(".pw-cockpit .pw-typed-note")
+
+    _type_percent(page, "GOP gate", "100%")   # back to the plan's gate, typed as a percentage
+    _type_percent(page, "Pool rate", "30")    # and its rate, typed as a number of per cent
+    expect(_slider(page, "GOP gate").locator(".widget-readout")).to_have_text("100%")
+    expect(_slider(page, "Pool rate").locator(".widget-readout")).to_have_text("30%")
+    expect(note).to_have_text('Pool rate: understood "30" as 30%.')
+    expect(pool).to_have_text(_expected_pool_line(1.0, 0.30))
+    expect(diff).to_have_text(pool_against_plan(planned, planned))
+    assert diff.inner_text() == "AUD 45,000: unchanged from the plan"
+
+    _type_percent(page, "Pool rate", "0.25")
+    changed = bonus_for_period(dataset, period, with_overrides(dataset.plan, {"pool.rate": 0.25}))
+    expect(diff).to_have_text(pool_against_plan(changed, planned))
+    _type_percent(page, "Pool rate", "30%")
+    _type_percent(page, "GOP gate", "95")     # the pool cap binds: no difference, and why
+    expect(_slider(page, "GOP gate").locator(".widget-readout")).to_have_text("95%")
+    expect(page.locator(".pw-cockpit .pw-binding")).to_contain_text("Your change makes no difference here. "
+                                                                     "The pool cap binds")
+    _type_percent(page, "GOP gate", "ninety")
+    expect(note).to_contain_text('"ninety" is not a percentage; type it like 95%, 95 or 0.95')
+    expect(_slider(page, "GOP gate").locator(".widget-readout")).to_have_text("95%")
+
+    if os.environ.get("UPDATE_SCREENSHOT"):  # the cockpit on a desktop, on a phone and on paper
+        images = ROOT / "docs" / "images"
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(images / "cockpit-desktop.png"), full_page=True)
+        page.emulate_media(media="print")
+        page.pdf(path=str(images / "cockpit.pdf"), format="A4", print_background=True)
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 390, "height": 1700})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(images / "cockpit-phone.png"))
+        page.set_viewport_size({"width": 1360, "height": 1700})

@@ -28,8 +28,8 @@ from planning.ui.model import gate_grid, plan_from_settings
 from tests.conftest import write_dataset
 
 PNG = b"\x89PNG\r\n\x1a\n"
-LABELS = ["Period", "Revenue target", "GOP target", "Revenue gate", "GOP gate", "Pool method",
-          "Pool rate", "Pool cap", "Distribution", "Individual cap", "Scenario"]
+LABELS = ["Period", "Revenue target", "GOP target", "Revenue gate", "GOP gate", "Pool set by",
+          "Pool rate", "Pool cap", "Shared by", "Individual cap", "Scenario"]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def expected(dataset, period, overrides=None, **targets):
 def test_controls_have_the_owner_facing_labels(cockpit_sample):
     assert [c.description for c in cockpit_sample.controls] == [
         "Period", "Scenario", "Revenue target", "GOP target", "Revenue gate", "GOP gate",
-        "Pool method", "Pool rate", "Pool cap", "Distribution", "Individual cap"]
+        "Pool set by", "Pool rate", "Pool cap", "Shared by", "Individual cap"]  # owner's words (issue 14)
     assert sorted(LABELS) == sorted(c.description for c in cockpit_sample.controls)
 
 
@@ -274,7 +274,7 @@ def test_an_owner_can_tell_which_months_and_which_exact_gate(tmp_path, sample):
     assert ("2026Q2 (Oct-Dec 2025)", "2026Q2") in cockpit.period.options
     assert "needs 95%, made 105.0% (10.0 pts to spare)" in cockpit.headline.value
     how_to = cockpit.widget.children[1].children[0].children[-1].value
-    assert "0.95 for 95%" in how_to and "in AUD" in how_to
+    assert "95%, 95 or 0.95 all mean 95%" in how_to and "in AUD" in how_to  # how to type it (issue 14)
 
     ds = load_dataset(write_dataset(tmp_path / "d", {"plan.yaml": (
         "gates: {revenue: 0.975, gop: 1.0525}\npool: {method: excess_gop_share, rate: 0.275}\n")}))

@@ -125,11 +125,9 @@ def build_actuals(postings: list[Posting], mapping: AccountsMap, fiscal_year_sta
     for account, rows in missing.items():
         shown = ", ".join(str(r) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
         many = len(rows) != 1
-        unit = "line" if by_account[account][0].file.endswith((".beancount", ".bean")) else "row"
-        out.problems.append(Problem(by_account[account][0].file, rows[0],
-                                    _department_label(by_account[account][0].file, mapping),
+        out.problems.append(Problem(by_account[account][0].file, rows[0], mapping.departments.column or "department",
                                     f"{len(rows)} posting{'s' if many else ''} to {account.label!r} "
-                                    f"{'have' if many else 'has'} no department ({unit}{'s' if many else ''} {shown}); "
+                                    f"{'have' if many else 'has'} no department ({'rows' if many else 'row'} {shown}); "
                                     "expected a tracking value, a department on the account's rule, or "
                                     "departments.default"))
     _fill_departments(out, mapping)
@@ -154,7 +152,7 @@ def _department(posting: Posting, rule: Rule, mapping: AccountsMap, problems: li
     if posting.department:
         department = departments.resolve(posting.department)
         if department is None:
-            problems.append(Problem(posting.file, posting.row, _department_label(posting.file, mapping),
+            problems.append(Problem(posting.file, posting.row, departments.column or departments.metadata or "department",
                                     f"{posting.department!r} is not a department; expected one of "
                                     f"{', '.join(departments.order)} or an alias in departments.aliases"))
         return department
@@ -162,14 +160,6 @@ def _department(posting: Posting, rule: Rule, mapping: AccountsMap, problems: li
         return departments.default
     missing[posting.account].append(posting.row)
     return None
-
-
-def _department_label(file: str, mapping: AccountsMap) -> str:
-    """Where a department was looked for: the export's column, or the ledger's metadata key."""
-    departments = mapping.departments
-    if file.endswith((".beancount", ".bean")):
-        return departments.metadata or "department"
-    return departments.column or "department"
 
 
 def _fill_departments(out: BooksActuals, mapping: AccountsMap) -> None:

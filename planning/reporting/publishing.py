@@ -80,16 +80,24 @@ class _SafetyScan(HTMLParser):
     _URL_ATTRS = {"src", "href", "srcset", "action", "formaction", "poster", "background", "data",
                   "xlink:href", "cite", "manifest", "ping"}
     _FORBIDDEN = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form",
-                  "link", "portal", "svg", "math"}
+                  "link", "portal", "math"}
+    # what a chart's inline SVG may hold: shapes, text, tooltips, clip paths; never a script,
+    # a foreignObject, an image, a link or an animation
+    _SVG_ELEMENTS = {"svg", "g", "path", "defs", "clippath", "use", "text", "tspan", "title", "desc", "rect",
+                     "circle", "ellipse", "line", "polyline", "polygon", "lineargradient", "radialgradient",
+                     "stop"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self._in_style = False
+        self._svg_depth = 0
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs, closed=False):
         if tag in self._FORBIDDEN:
             self.problems.append(f"contains a <{tag}> element")
+        if tag == "svg" or self._svg_depth:
+            self._svg_start(tag, attrs, closed)
         if tag == "meta" and any(k == "http-equiv" for k, _ in attrs):
             self.problems.append("contains a <meta http-equiv> element")
         for name, value in attrs:
@@ -106,11 +114,27 @@ class _SafetyScan(HTMLParser):
                 self.problems.append(f"has a style attribute with url() on <{tag}>")
         self._in_style = tag == "style"
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs, closed=True)
+
+    def _svg_start(self, tag, attrs, closed):
+        if tag not in self._SVG_ELEMENTS:
+            self.problems.append(f"contains a <{tag}> element inside an <svg>")
+        for name, value in attrs:
+            text = (value or "").strip().lower()
+            if name.endswith("href") and not text.startswith("#"):
+                self.problems.append(f"links {text[:60]!r} from <{tag} {name}> inside an <svg>")
+            for match in re.finditer(r"url\(\s*['\"]?([^'\")]*)", text):
+                if not match.group(1).startswith("#"):
+                    self.problems.append(f"loads {match.group(1)[:60]!r} from <{tag} {name}> inside an <svg>")
+        if not closed:
+            self._svg_depth += 1
 
     def handle_endtag(self, tag):
         if tag == "style":
             self._in_style = False
+        if self._svg_depth:
+            self._svg_depth -= 1
 
     def handle_data(self, data):
         if self._in_style:
@@ -125,7 +149,9 @@ class _SafetyScan(HTMLParser):
 def html_problems(page: str) -> list[str]:
     """What makes a page unsafe to publish as a static, offline report.
 
-    Refused: script, iframe, object, embed, form, link and similar elements; ``on*`` event
+    Refused: script, iframe, object, embed, form, link and similar elements; inside an inline
+    ``<svg>`` anything but shapes, text, titles and clip paths, and any link or ``url()`` but
+    an in-page ``#id``; ``on*`` event
     handler attributes; any ``src``/``href``-like URL other than an in-page ``#anchor``, an
     image's ``data:image/...`` or a link to a sibling page (``2026Q1-staff.html``); stylesheets that ``@import`` or load a non-``data:`` URL.
     """
@@ -144,8 +170,10 @@ def publish_html(path: Path, page: str, mode: int = 0o644) -> Path:
 
 
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
-# "<company>: <period> quarterly report (<audience>)"; the company's name may hold colons too
-_TITLE_COMPANY = re.compile(r"^(.*): \d{4}Q[1-4] quarterly report \((?:owner|staff)\)$", re.S)
+# "<company>: <period> (<months>) quarterly report (<audience>)"; the company's name may hold
+# colons too; pages written before the months were added have none
+_TITLE_COMPANY = re.compile(r"^(.*): \d{4}Q[1-4](?: \(([A-Z][a-z]{2}(?: \d{4})?-[A-Z][a-z]{2} \d{4})\))? "
+                            r"quarterly report \((?:owner|staff)\)$", re.S)
 
 
 @functools.lru_cache(maxsize=1)
@@ -161,6 +189,7 @@ def write_index(out: Path | str) -> Path:
     out = Path(out)
     found: dict[str, dict[str, tuple[str, float]]] = {}
     titles: dict[str, str] = {}
+    months: dict[str, str] = {}  # period -> "Apr-Jun 2026", read from the reports' titles
     for entry in sorted(out.iterdir()) if out.is_dir() else []:
         match = REPORT_FILE.match(entry.name)
         if not match or not entry.is_file():
@@ -170,6 +199,8 @@ def write_index(out: Path | str) -> Path:
         title = _TITLE.search(head)
         heading = _TITLE_COMPANY.match(html.unescape(title.group(1)).strip()) if title else None
         company = heading.group(1).strip() if heading else ""
+        if heading and heading.group(2):
+            months[match["period"]] = heading.group(2)
         found.setdefault(match["period"], {})[match["audience"]] = (entry.name, entry.stat().st_mtime)
         if company:
             titles[match["period"]] = company
@@ -184,6 +215,7 @@ def write_index(out: Path | str) -> Path:
         return {"name": name, "audience": audience,
                 "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(mtime))}
 
-    rows = [{"period": p, "cells": [cell(p, "owner"), cell(p, "staff")]} for p in sorted(found, reverse=True)]
+    rows = [{"period": f"{p} ({months[p]})" if p in months else p, "cells": [cell(p, "owner"), cell(p, "staff")]}
+            for p in sorted(found, reverse=True)]
     page = _index_template().render(heading=heading, rows=rows)
     return publish_html(out / "index.html", page, FILE_MODES["index"])

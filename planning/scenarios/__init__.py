@@ -30,7 +30,8 @@ The package, in the order each part builds on the last:
 * :mod:`.model`: :class:`Baseline` (:func:`calibrate`), :func:`project_arrays`,
   :func:`build_model`, :func:`run_scenario`, :func:`driver_table`, :func:`compare_scenarios`;
 * :mod:`.analysis`: :func:`sweep`, :func:`pool_heatmap`, :func:`sensitivity`;
-* :mod:`.goalseek`: :func:`lift_needed`, :func:`leads_needed`, :func:`revenue_needed`.
+* :mod:`.goalseek`: :func:`lift_needed`, :func:`leads_needed`, :func:`revenue_needed`;
+* :mod:`.outlook`: :func:`projected_from`, next quarter from a given quarter's actuals.
 """
 
 # Names outside __all__ (marked noqa) are imported from here by tests and benchmarks, or were
@@ -48,6 +49,7 @@ from planning.scenarios.model import (
     run_model,  # noqa: F401  (the per-draw reference loop of the Monte Carlo tests and benchmark)
     run_scenario,
 )
+from planning.scenarios.outlook import projected_from
 from planning.scenarios.parse import parse_scenarios
 from planning.scenarios.spec import (
     DRIVERS,
@@ -62,6 +64,7 @@ from planning.scenarios.spec import (
 )
 
 __all__ = [
+    "projected_from",
     "DRIVERS",
     "Driver",
     "DriverDistribution",

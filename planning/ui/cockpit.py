@@ -2,8 +2,11 @@
 
 :class:`BonusCockpit` holds the controls (built in :mod:`.cockpit_controls`, drawn by
 :mod:`.cockpit_views`; the wiring is here) (labels ``Period``, ``Revenue target``,
-``GOP target``, ``Revenue gate``, ``GOP gate``, ``Pool method``, ``Pool rate``,
-``Pool cap``, ``Distribution``, ``Individual cap``, ``Scenario``) and the outputs. Every
+``GOP target``, ``Revenue gate``, ``GOP gate``, ``Pool set by``, ``Pool rate``,
+``Pool cap``, ``Shared by``, ``Individual cap``, ``Scenario``) and the outputs. Beside
+the pool it says how far it is from the plan as written and which limit holds it; a box
+beside each percentage slider takes ``95%``, ``95`` or ``0.95`` and says what it understood
+(:mod:`planning.ui.readings`). Every
 change calls :func:`planning.ui.model.evaluate` (the pure bonus engine) and stores the
 answer in ``cockpit.result``, so tests can drive it without a browser or a kernel::
 
@@ -32,6 +35,7 @@ from planning.ui.components import (
     message_html,
 )
 from planning.ui.model import ACTUALS, CockpitSettings, evaluate, settings_from_plan
+from planning.ui.readings import parse_percent
 
 __all__ = ["BonusCockpit"]
 
@@ -109,6 +113,8 @@ class BonusCockpit(CockpitControls, CockpitViews):
         self.mc_button.on_click(lambda _b: self.run_monte_carlo())
         self.save_button.on_click(lambda _b: self._on_save())
         self.save_path.observe(lambda _change: setattr(self.save_overwrite, "value", False), names="value")
+        for slider, box in self.typed.items():
+            box.observe(lambda change, slider=slider: self._shown(self._on_typed, slider, change), names="value")
         self._on_method({"new": self.pool_method.value})
 
     @contextlib.contextmanager
@@ -138,6 +144,24 @@ class BonusCockpit(CockpitControls, CockpitViews):
         if not self._quiet_depth:
             self.refresh()
 
+    def _on_typed(self, slider, change) -> None:
+        """A percentage typed beside a slider: understood, put on the slider, and said back."""
+        text = str(change["new"]).strip()
+        if not text:
+            return
+        try:
+            value, understood = parse_percent(text)
+        except ValueError as exc:
+            self.typed_note.value = message_html(f"{slider.description}: {exc}")
+            return
+        if value > slider.max and slider is self.pool_rate:
+            self.typed_note.value = message_html(f"{slider.description}: {understood}, but the pool rate is at "
+                                                 "most 100%")
+            return
+        show_on(slider, value)
+        self.typed_note.value = message_html(f"{slider.description}: {understood}.", "ok")
+        self.typed[slider].value = ""
+
     def _on_period(self, _change) -> None:
         """A new period brings its own targets (the scenario's, when one is picked)."""
         self._load_setup(keep_plan=True)
@@ -161,14 +185,8 @@ class BonusCockpit(CockpitControls, CockpitViews):
 
     def _load_setup(self, keep_plan: bool) -> None:
         """Set the targets (and unless ``keep_plan`` the plan controls) for the period and scenario."""
-        period, scenario = self.period.value, self.scenario.value
         try:
-            if scenario == ACTUALS:
-                s = settings_from_plan(self.dataset, period, self.base_plan)
-            else:
-                model = self._model(period, scenario)
-                s = replace(settings_from_plan(self.dataset, period, model.plan, scenario),
-                            revenue_target=model.revenue_target, gop_target=model.gop_target)
+            s = self._plan_settings(self.period.value, self.scenario.value)
         except InputError:
             return  # compute() shows what is wrong with this scenario
         with self._quiet():
@@ -183,6 +201,38 @@ class BonusCockpit(CockpitControls, CockpitViews):
             self.pool_cap.value = s.pool_cap or 0.0
             self.distribution.value = s.distribution
             show_on(self.individual_cap, s.individual_cap)
+
+    def _plan_settings(self, period: str, scenario: str) -> CockpitSettings:
+        """The plan as written for (period, scenario): its targets and the reference plan."""
+        if scenario == ACTUALS:
+            return settings_from_plan(self.dataset, period, self.base_plan)
+        model = self._model(period, scenario)
+        return replace(settings_from_plan(self.dataset, period, model.plan, scenario),
+                       revenue_target=model.revenue_target, gop_target=model.gop_target)
+
+    def changed_from_plan(self) -> bool:
+        """Whether the controls differ from the plan as written (beyond their rounding)."""
+        try:
+            return self.settings is not None and _differs(
+                self._plan_settings(self.settings.period, self.settings.scenario), self.settings)
+        except InputError:
+            return False
+
+    def planned_result(self) -> BonusResult | None:
+        """The bonus under the plan as written (the period's targets, the reference plan)."""
+        if self.settings is None:
+            return None
+        try:
+            planned = self._plan_settings(self.settings.period, self.settings.scenario)
+            if not _differs(planned, self.settings):
+                return self.result
+            if planned.scenario == ACTUALS:
+                return evaluate(self.dataset, planned, self.base_plan)
+            model = self._model(planned.period, planned.scenario)
+            projected = scenario_bridge.projected_result(model, planned.revenue_target, planned.gop_target)
+            return evaluate(self.dataset, planned, model.plan, projected, salary_factor=model.salary_factor)
+        except InputError:
+            return None
 
     def _model(self, period: str, scenario: str):
         """The scenario engine's model of (period, scenario), built once per pair."""
@@ -307,6 +357,14 @@ class BonusCockpit(CockpitControls, CockpitViews):
         else:
             self.save_status.value = message_html(f"Saved {path.resolve()} and checked that it loads back.", "ok")
             self.save_overwrite.value = False
+
+def _differs(a: CockpitSettings, b: CockpitSettings) -> bool:
+    """Whether two settings differ by more than the controls' rounding (0 and None alike)."""
+    def normal(s: CockpitSettings) -> tuple:
+        return tuple(round(v, 6) if isinstance(v, float) else (0.0 if v is None else v)
+                     for v in vars(s).values())
+    return normal(a) != normal(b)
+
 
 def _exists_message(path: Path) -> str:
     return f"{path} already exists; tick 'Replace the file if it exists' to replace it"

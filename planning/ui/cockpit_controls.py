@@ -28,12 +28,24 @@ from planning.ui.components import (
 )
 from planning.ui.model import ACTUALS, CockpitSettings
 
-__all__ = ["POOL_METHOD_LABELS", "DISTRIBUTION_LABELS", "CockpitControls", "from_control", "widen",
+__all__ = ["POOL_METHOD_LABELS", "DISTRIBUTION_LABELS", "HINTS", "CockpitControls", "from_control", "widen",
            "plan_slider", "show_on"]
 
 # the dropdowns' entries, from the registries (planning.methods)
-POOL_METHOD_LABELS = {name: method.label for name, method in POOL_METHODS.items()}
-DISTRIBUTION_LABELS = {m.name: m.label for m in sorted(SHARING_METHODS.values(), key=lambda m: m.menu_order)}
+# the owner's words for the built-in methods; a method added to the registry shows its own label
+_OWNER_WORDS = {"excess_gop_share": "A share of the profit above target",
+                "gop_share": "A share of all the profit (GOP)",
+                "payout_curve": "The plan's payout table (curve)",
+                "salary": "Salary (bigger salary, bigger share)", "equal": "Equal amounts per person",
+                "points": "Role points (set in plan.yaml)"}
+POOL_METHOD_LABELS = {name: _OWNER_WORDS.get(name, method.label) for name, method in POOL_METHODS.items()}
+DISTRIBUTION_LABELS = {m.name: _OWNER_WORDS.get(m.name, m.label)
+                       for m in sorted(SHARING_METHODS.values(), key=lambda m: m.menu_order)}
+HINTS = {
+    "pool_method": "How the plan turns this quarter's profit into the pool, once the gates pass.",
+    "distribution": "How the pool is split among everyone eligible; the individual cap still applies.",
+}
+"""The one-line hint under each control whose name alone is not enough."""
 
 def from_control(value: float, planned: float | None) -> float | None:
     """A gate or cap as the plan wants it: the control's 0 is "none" (None).
@@ -86,16 +98,24 @@ class CockpitControls:
         self.gop_gate = plan_slider("GOP gate", s.gop_gate, 1.5)
         self.pool_method = widgets.Dropdown(
             options=[(label, key) for key, label in POOL_METHOD_LABELS.items()], value=s.pool_method,
-            description="Pool method", style=LABEL_STYLE, layout=layout)
+            description="Pool set by", style=LABEL_STYLE, layout=layout)
         self.pool_rate = percent_slider("Pool rate", s.pool_rate or 0.0, 0.0, 1.0)
         self.pool_cap = money_box("Pool cap", s.pool_cap)
         self.distribution = widgets.Dropdown(
             options=[(label, key) for key, label in DISTRIBUTION_LABELS.items()],
-            value=s.distribution, description="Distribution", style=LABEL_STYLE, layout=layout)
+            value=s.distribution, description="Shared by", style=LABEL_STYLE, layout=layout)
         self.individual_cap = plan_slider("Individual cap", s.individual_cap, 0.5)
         self.controls = [self.period, self.scenario, self.revenue_target, self.gop_target,
                          self.revenue_gate, self.gop_gate, self.pool_method, self.pool_rate,
                          self.pool_cap, self.distribution, self.individual_cap]
+        # a box beside each percentage: type 95%, 95 or 0.95 (the slider's own readout takes 0.95 only)
+        self.typed = {slider: widgets.Text(placeholder="type %", continuous_update=False,
+                                           layout=widgets.Layout(width="72px"))
+                      for slider in (self.revenue_gate, self.gop_gate, self.pool_rate, self.individual_cap)}
+        for slider, box in self.typed.items():  # pw-typed-gop-gate, ...: for tests and styles
+            box.add_class("pw-typed-" + slider.description.lower().replace(" ", "-"))
+        self.typed_note = widgets.HTML()
+        self.typed_note.add_class("pw-typed-note")
         self.reset_button = widgets.Button(description="Back to the plan", icon="undo",
                                            layout=widgets.Layout(width="160px"))
         # Monte Carlo
@@ -115,6 +135,7 @@ class CockpitControls:
 
     def _build_outputs(self) -> None:
         self.headline = widgets.HTML(layout=widgets.Layout(min_height="250px"))
+        self.against_plan = widgets.HTML()
         self.waterfall_image = chart_image("272px")
         self.department_image = chart_image("240px")
         self.heatmap_image = chart_image("288px")
@@ -136,13 +157,26 @@ class CockpitControls:
         cur = html.escape(self.dataset.company.currency)
         how_to = widgets.HTML(message_html(
             "Drag a slider, or click its handle and press the arrow keys (one point a press). "
-            "For an exact value, click the number beside a slider and type it as a fraction: "
-            f"0.95 for 95%. Targets and Pool cap are in {cur}. A gate or cap at 0 means none.",
-            "note"), layout=widgets.Layout(width="380px"))
-        controls = widgets.VBox([*self.controls, self.reset_button, how_to],
-                                layout=widgets.Layout(width="400px", min_width="400px"))
-        top = widgets.HBox([controls, widgets.VBox([self.headline, self.waterfall_image, self.chart_note],
-                                                   layout=widgets.Layout(flex="1 1 auto"))])
+            "For an exact value, type it in the box beside the slider: 95%, 95 or 0.95 all mean "
+            f"95% (a number up to 2 without % is a fraction). Targets and Pool cap are in {cur}. "
+            "A gate or cap at 0 means none.", "note"), layout=widgets.Layout(width="460px", max_width="100%"))
+        hint = {self.pool_method: HINTS["pool_method"], self.distribution: HINTS["distribution"]}
+        shown = []
+        for control in self.controls:
+            control.layout.max_width = "100%"  # a phone is narrower than a control
+            shown.append(widgets.HBox([control, self.typed[control]], layout=widgets.Layout(flex_flow="row wrap"))
+                         if control in self.typed else control)
+            if control in hint:
+                shown.append(widgets.HTML(f'<div class="pw-hint" style="margin:0 0 6px 124px; font-size:12px; '
+                                          f'line-height:1.3; color:#5c6770; max-width:330px">'
+                                          f'{html.escape(hint[control])}</div>'))
+        controls = widgets.VBox([*shown, self.typed_note, self.reset_button, how_to],
+                                layout=widgets.Layout(width="480px", max_width="100%"))
+        # side by side on a wide screen; the results go under the controls on a phone
+        top = widgets.HBox([controls, widgets.VBox([self.headline, self.against_plan, self.waterfall_image,
+                                                    self.chart_note],
+                                                   layout=widgets.Layout(flex="1 1 420px", min_width="0"))],
+                           layout=widgets.Layout(flex_flow="row wrap"))
         payouts = widgets.VBox([self.department_image, self.person, self.person_explanation,
                                 self.people_table])
         monte_carlo = widgets.VBox([

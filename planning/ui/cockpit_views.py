@@ -8,6 +8,8 @@ control.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 
@@ -26,6 +28,7 @@ from planning.ui.components import (
     tiles_html,
 )
 from planning.ui.model import ACTUALS, gate_grid
+from planning.ui.readings import binding_limit, pool_against_plan
 from planning.words import explain_payout, explain_pool, sharing_rule_text
 
 __all__ = ["CockpitViews", "pool_line"]
@@ -51,12 +54,14 @@ class CockpitViews:
         self.chart_note.value = self.heatmap_note.value = ""
         if self.result is None:
             self.headline.value = message_html(self.error or "No result.")
+            self.against_plan.value = ""
             for image in (self.waterfall_image, self.department_image, self.heatmap_image):
                 image.value = b""
             self.people_table.value = ""
             self.person_explanation.value = ""
             return
         self.headline.value = self.headline_html(self.result)
+        self.against_plan.value = self.against_plan_html(self.result)
         self.people_table.value = self._people_html(self.result)
         self._render_person()
         self._render_charts()
@@ -104,6 +109,21 @@ class CockpitViews:
         if self.settings is not None and self.settings.scenario != ACTUALS:
             reasons.insert(0, f"Scenario '{self.settings.scenario}': projected figures, not actuals.")
         return tiles_html(tiles, pool_line(r), reasons)
+
+    def against_plan_html(self, r: BonusResult) -> str:
+        """``AUD 43,418: AUD 1,582 less than the plan`` and, when a change changed nothing,
+        the limit that holds the pool (:mod:`planning.ui.readings`)."""
+        planned = self.planned_result()
+        lines = [pool_against_plan(r, planned)]
+        why = binding_limit(r)
+        if why and planned is not None and abs(r.pool - planned.pool) < 0.5 and self.changed_from_plan():
+            lines.append(f"Your change makes no difference here. {why}")
+        elif why:
+            lines.append(why)
+        return (f'<div class="pw-against-plan" style="font-family:system-ui, sans-serif; margin:2px 0 6px">'
+                f'<div class="pw-plan-diff" style="font-weight:600">{html.escape(lines[0])}</div>'
+                + "".join(f'<div class="pw-binding" style="color:#5c6770; font-size:13px">{html.escape(x)}</div>'
+                          for x in lines[1:]) + "</div>")
 
     def people_frame(self, r: BonusResult) -> pd.DataFrame:
         """The per-person table as shown: biggest payouts first, then everyone not paid."""

@@ -40,7 +40,7 @@ CHART_DPI = 80
 _CSS = """
 <style>
 .pw-tiles, .pw-pool-line, .pw-why, .pw-error, .pw-ok, .pw-note, .pw-table {line-height:1.35;}
-.pw-tiles {display:grid; grid-template-columns:repeat(3, minmax(150px, 1fr)); gap:8px;
+.pw-tiles {display:grid; grid-template-columns:repeat(auto-fit, minmax(150px, 1fr)); gap:8px;
            font-family:system-ui, sans-serif;}
 .pw-tile {border:1px solid #d5dbe0; border-radius:6px; padding:6px 10px; background:#fafbfc;}
 .pw-tile .pw-title {font-size:12px; color:#5c6770;}

@@ -7,6 +7,7 @@ import numpy as np
 from planning import charts
 from planning.funnel import campaign_metrics, funnel_by_period
 from planning.money import format_percent
+from planning.reporting.content.base import CHART_WIDTH as W
 from planning.reporting.content.base import ReportBase
 from planning.reporting.content.markup import badge, count, html_table, paragraphs, section
 
@@ -36,8 +37,8 @@ class MarketingSection(ReportBase):
                  f"brought {count(total['leads'], 'lead')} and {count(total['won'], 'win')} worth "
                  f"{self.money(total['revenue'])} "
                  f"({format_percent(total['share_of_revenue_target'])} of the revenue target).",
-                 "ROI is the gross profit a campaign's revenue brings at the quarter's gross margin, less its spend, "
-                 "divided by its spend."]
+                 "ROI here is the gross profit a campaign's revenue brings at the quarter's gross margin, less its "
+                 "spend, divided by its spend."]
         if len(flagged):
             lines.append(f"{len(flagged)} campaign{'s' if len(flagged) > 1 else ''} spent "
                          f"{self.money(flagged['spend'].sum())} and won nothing: "
@@ -48,12 +49,12 @@ class MarketingSection(ReportBase):
         upto = upto.loc[[p for p in upto.index if self.dataset.period(p) <= self.period]]
         out = [
             section("Marketing: leads that become revenue and profit", paragraphs(lines), table,
-                     anchor="marketing"),
+                    self.explain("lead", "qualified", "lead-to-win", "cost per lead", "ROI"), anchor="marketing"),
             self.chart("campaign-roi", lambda: charts.campaign_roi_chart(
-                campaigns.assign(period=""), figsize=(8, 1.3 + 0.35 * len(campaigns))),
+                campaigns.assign(period=""), figsize=(W, 1.9 + 0.38 * len(campaigns))),
                 "Return on each campaign; campaigns that spent money and won nothing in red"),
         ]
         if upto["leads"].sum() > 0:  # without a single lead there is no funnel to draw (and no rate)
-            out.append(self.chart("funnel", lambda: charts.funnel_chart(upto),
+            out.append(self.chart("funnel", lambda: charts.funnel_chart(upto, figsize=(W, 3.6)),
                                   "Leads, qualified leads and wins per quarter, and the lead-to-win rate"))
         return out

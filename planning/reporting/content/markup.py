@@ -1,7 +1,7 @@
 """The report's display objects and small HTML helpers.
 
-:class:`Html` and :class:`Chart` use IPython's rich display protocol (``_repr_html_``,
-``_repr_png_``), so nothing here imports IPython. Every piece of text passes through
+:class:`Html` and :class:`Chart` use IPython's rich display protocol (``_repr_html_``),
+so nothing here imports IPython. Every piece of text passes through
 :func:`esc` before it reaches a page; HTML is only assembled from escaped text and fixed
 markup, and :class:`Markup` marks what was built that way.
 """
@@ -9,13 +9,17 @@ markup, and :class:`Markup` marks what was built that way.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+import io
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 
+import matplotlib
 from matplotlib.figure import Figure
 
-from planning.charts import figure_png, literal_text
+from planning.charts import figure_png, literal_text, tooltips
 
 __all__ = ["Markup", "esc", "Html", "Chart", "html_table", "badge", "paragraphs", "section", "tag",
            "count", "day", "points"]
@@ -45,26 +49,39 @@ class Html:
         return f"<Html {len(self.markup)} characters>"
 
 
-_PNG_CACHE: OrderedDict[tuple, bytes] = OrderedDict()
-_PNG_CACHE_SIZE = 48
+_CACHE: OrderedDict[tuple, object] = OrderedDict()
+_CACHE_SIZE = 64
+_SVG_HEAD = re.compile(r"^.*?(?=<svg\b)", re.S)
+_SVG_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+_SVG_STYLE = re.compile(r"\s*<defs>\s*<style[^>]*>[^<]*</style>\s*</defs>")
+_SVG_FONT = re.compile(r"font-family: [^;\"]*")
+_SVG_SIZE = re.compile(r'<svg ([^>]*?)width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
 class Chart:
-    """A matplotlib Figure displayed as an embedded PNG with alt text.
+    """A matplotlib Figure shown as inline SVG (or PNG) with a tooltip on every bar and point.
 
-    ``figure`` is a Figure or a function making one. With a ``key`` the PNG is kept in a
-    small in-process cache: a kernel that renders the owner and the staff report of a
-    quarter draws each shared chart once. Keys carry the SHA-256 of every input, so a
-    changed file never reuses a stale picture. The PNG carries no software or date
-    metadata, so the same figure gives the same bytes.
+    ``figure`` is a Figure or a function making one. In a report the chart is inline SVG:
+    every artist the chart gave a tooltip (:func:`planning.charts.tip`) carries it as an SVG
+    ``<title>``, so a reader sees the exact value under the pointer without any script. The
+    SVG scales to the width of the page (never wider than drawn) and its ids are prefixed
+    with the chart's own, so several charts share a page. ``half=True`` lets two charts sit
+    side by side on a wide screen (they stack on a phone).
+
+    With a ``key`` the output is kept in a small in-process cache: a kernel that renders the
+    owner and the staff report of a quarter draws each shared chart once. Keys carry the
+    SHA-256 of every input, so a changed file never reuses a stale picture. Neither SVG nor
+    PNG carries software or date metadata, so the same figure gives the same bytes.
     """
 
     def __init__(self, figure: Figure | Callable[[], Figure], alt: str, dpi: int = 96,
-                 key: tuple | None = None):
+                 key: tuple | None = None, half: bool = False):
         self._figure = figure
         self.alt = alt
         self.dpi = dpi
+        self.half = half
         self.key = None if key is None else (*key, dpi)
+        self.slug = "c" + hashlib.sha256(repr((alt, key)).encode()).hexdigest()[:8]
 
     @property
     def figure(self) -> Figure:
@@ -73,19 +90,50 @@ class Chart:
                 self._figure = self._figure()
         return self._figure
 
-    def png(self) -> bytes:
-        if self.key is not None and self.key in _PNG_CACHE:
-            _PNG_CACHE.move_to_end(self.key)
-            return _PNG_CACHE[self.key]
-        data = figure_png(self.figure, self.dpi, reproducible=True)
-        if self.key is not None:
-            _PNG_CACHE[self.key] = data
-            while len(_PNG_CACHE) > _PNG_CACHE_SIZE:
-                _PNG_CACHE.popitem(last=False)
-        return data
+    def _cached(self, kind: str, make: Callable[[], object]):
+        key = None if self.key is None else (*self.key, kind)
+        if key is not None and key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+        value = make()
+        if key is not None:
+            _CACHE[key] = value
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        return value
 
-    def _repr_png_(self):
-        return self.png(), {"alt": self.alt}
+    def png(self) -> bytes:
+        """The chart as PNG bytes."""
+        return self._cached("png", lambda: figure_png(self.figure, self.dpi, reproducible=True))
+
+    def svg(self) -> str:
+        """The chart as an inline ``<svg>`` element with a ``<title>`` on every tooltip."""
+        return self._cached("svg", self._make_svg)
+
+    def _make_svg(self) -> str:
+        figure = self.figure
+        buffer = io.StringIO()
+        with literal_text(), matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": self.slug}):
+            figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None,
+                                                           "Type": None}, facecolor="white")
+        text = _SVG_METADATA.sub("", _SVG_HEAD.sub("", buffer.getvalue(), count=1), count=1)
+        # the line-join style moves to report.css; one short font list instead of matplotlib's ten
+        text = _SVG_FONT.sub("font-family: 'DejaVu Sans', Verdana, Arial, sans-serif", _SVG_STYLE.sub("", text, count=1))
+        slug = self.slug
+        text = (text.replace(' id="', f' id="{slug}-').replace("url(#", f"url(#{slug}-")
+                .replace('xlink:href="#', f'xlink:href="#{slug}-'))
+        for gid, words in tooltips(figure).items():
+            text = text.replace(f'<g id="{slug}-{gid}">', f'<g id="{slug}-{gid}"><title>{esc(words)}</title>', 1)
+        size = _SVG_SIZE.search(text)
+        if size:
+            width = float(size.group(2)) * 4 / 3  # points to CSS pixels
+            text = _SVG_SIZE.sub(f'<svg \\1width="100%" style="max-width: {width:.0f}px" role="img" '
+                                 f'aria-label="{esc(self.alt)}"', text, count=1)
+        return text
+
+    def _repr_html_(self) -> str:
+        cls = "pl-chart pl-half" if self.half else "pl-chart"
+        return f'<figure class="{cls}">{self.svg()}</figure>'
 
     def data_uri(self) -> str:
         return "data:image/png;base64," + base64.b64encode(self.png()).decode("ascii")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from planning import charts
 from planning.money import format_percent
+from planning.reporting.content.base import CHART_WIDTH as W
 from planning.reporting.content.base import ReportBase
 from planning.reporting.content.markup import Markup, esc, html_table, paragraphs, section
 from planning.reporting.content.privacy import MIN_GROUP, suppressed_department_payouts
-from planning.words import explain_payout, explain_pool
+from planning.words import explain_payout, explain_pool, sharing_rule_text
 
 __all__ = ["PayoutSections"]
 
@@ -29,7 +30,7 @@ class PayoutSections(ReportBase):
                 ["department", "people", "eligible", f"paid ({self.currency})", "share of payouts"], rows,
                 numeric={1, 2, 3, 4}),
                 anchor="departments"),
-            self.chart("departments", lambda: charts.payouts_by_department(self.bonus, figsize=(8, 3.0)),
+            self.chart("departments", lambda: charts.payouts_by_department(self.bonus, figsize=(W, 3.0)),
                        "Total payout per department"),
         ]
 
@@ -53,7 +54,7 @@ class PayoutSections(ReportBase):
             parts.insert(1, paragraphs([f"{label}: {', '.join(combined)}."], "pl-muted"))
         out = [section("Payouts by department", *parts, anchor="departments")]
         if len(table) and table["payout"].sum() > 0 and not hide:
-            out.append(self.chart("department-groups", lambda: charts.grouped_payouts_chart(table, self.currency),
+            out.append(self.chart("department-groups", lambda: charts.grouped_payouts_chart(table, self.currency, figsize=(W, 2.8)),
                                   "Total payout per department group (small groups combined)"))
         return out
 
@@ -74,12 +75,21 @@ class PayoutSections(ReportBase):
         table = html_table(["id", "name", f"payout ({self.currency})", "eligible", "department", "role", "FTE",
                             "days in quarter", "share of weight", "capped"], rows, numeric={2, 6, 7, 8})
         pool_text = " ".join(explain_pool(self.bonus))
-        details = []
+        rule_text = sharing_rule_text(self.plan)
+        details, printed = [], []
         for r in a[a["eligible"]].itertuples():
             text = explain_payout(self.bonus, r.employee_id)
-            text = text[len(pool_text):].strip() if text.startswith(pool_text) else text
-            details.append(f"<details><summary>{esc(r.name)} ({esc(r.department)}): "
-                           f"{esc(self.money(r.payout, cents=True))}</summary><p>{esc(text)}</p></details>")
-        explain = (paragraphs(["Why each person receives what they do (open a name):"])
-                   + Markup("".join(details))) if details else paragraphs(["Nobody was eligible this quarter."])
-        return [section("Payouts by person", table, explain, anchor="people")]
+            for known in (pool_text, rule_text):  # both are printed above, once for everyone
+                text = text[len(known):].strip() if text.startswith(known) else text
+            who = f"{esc(r.name)} ({esc(r.department)}): {esc(self.money(r.payout, cents=True))}"
+            details.append(f"<details><summary>{who}</summary><p>{esc(text)}</p></details>")
+            printed.append(f"<div><dt>{who}</dt><dd>{esc(text)}</dd></div>")
+        # on screen one line a person that opens; on paper every explanation in full
+        explain = (paragraphs(["Why each person receives what they do (open a name):"], "pl-screen-only")
+                   + Markup(f'<div class="pl-screen-only">{"".join(details)}</div>')
+                   + paragraphs(["Why each person receives what they do:"], "pl-print-only")
+                   + Markup(f'<dl class="pl-print-only pl-explanations">{"".join(printed)}</dl>')
+                   ) if details else paragraphs(["Nobody was eligible this quarter."])
+        return [section("Payouts by person", self.explain(*[t for t in ("FTE", "weight", "share of weight", "capped")
+                                      if t not in self._sharing_terms()]), table,
+                        explain, anchor="people")]

@@ -13,7 +13,7 @@ from planning.financials import period_result, pnl_table
 from planning.inputs import load_inputs
 from planning.provenance import check_input_hashes, input_hashes, provenance
 from planning.reporting.content.marketing import MarketingSection
-from planning.reporting.content.markup import html_table, paragraphs, section
+from planning.reporting.content.markup import Markup, esc, html_table, paragraphs, section
 from planning.reporting.content.outlook import OutlookSections
 from planning.reporting.content.payouts import PayoutSections
 from planning.reporting.content.scoreboard import ScoreboardSections
@@ -23,6 +23,7 @@ from planning.reporting.defaults import (
     audience_problems,
     report_parameters,
 )
+from planning.words import GLOSSARY, OWNER_ONLY_TERMS
 
 __all__ = ["QuarterlyReport", "build_report"]
 
@@ -35,14 +36,24 @@ class QuarterlyReport(ScoreboardSections, PayoutSections, MarketingSection, Outl
     ``gates``, ``pool``, ``sharing_rule``), :mod:`.payouts` (``payouts_by_department``,
     ``staff_payouts_by_department``, ``payouts_by_person``), :mod:`.marketing`
     (``marketing``), :mod:`.outlook` (``outlook``, ``sensitivity``), and this class the
-    appendix (``provenance``).
+    list of words (``glossary``) and the appendix (``provenance``).
     """
+
+    def glossary(self) -> list:
+        """Every term the report uses, in plain words (the staff report leaves out the owner's)."""
+        terms = [t for t in GLOSSARY if self.is_owner or t not in OWNER_ONLY_TERMS]
+        items = "".join(f"<div><dt>{esc(t)}</dt><dd>{esc(GLOSSARY[t])}</dd></div>" for t in terms)
+        return [section("Words used in this report", Markup(f'<dl class="pl-glossary">{items}</dl>'),
+                        anchor="glossary")]
 
     def provenance(self) -> list:
         """The appendix: parameters, seed, input hashes, package versions, commit, time."""
         info = provenance(self.parameters, self.dataset.sources, self.plan_path)
-        params = [[k, "(none)" if v is None else (", ".join(f"{a}: {b[:12]}…" for a, b in v.items())
-                                                    if isinstance(v, dict) else v)]
+        # the dataset and plan by name: the analyst's folders (/home/...) are nobody's business
+        names = {"data_path": ("dataset", self.dataset_name), "plan_path": ("plan", self.plan_name)}
+        params = [[names[k][0], names[k][1]] if k in names else
+                  [k, "(none)" if v is None else (", ".join(f"{a}: {b[:12]}…" for a, b in v.items())
+                                                 if isinstance(v, dict) else v)]
                   for k, v in info["parameters"].items() if k != "inputs_sha256"]
         inputs = [[name, digest] for name, digest in info["inputs"].items()]
         versions = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
@@ -51,10 +62,16 @@ class QuarterlyReport(ScoreboardSections, PayoutSections, MarketingSection, Outl
                  ["packages", versions], ["generated (UTC)", info["generated_utc"]]]
         return [section(
             "Appendix: where these numbers come from",
+            paragraphs([f"To reproduce this page: planning report --data {self.dataset_name} --period {self.label} "
+                        f"--audience {self.audience}"
+                        + (f" --plan {self.plan_name}" if self.plan_path else "")
+                        + (f" --seed {self.seed} --draws {self.draws}" if self.is_owner else "")
+                        + f", run in the folder that holds {self.dataset_name}."], "pl-command"),
             paragraphs(["The same input files, parameters and seed always give the same numbers. "
                          "Check a file against its SHA-256 with sha256sum (or Get-FileHash on Windows)."]),
             html_table(["parameter", "value"], params, cls="pl-table pl-kv"),
             html_table(["input file", "SHA-256"], inputs, cls="pl-table pl-hash"),
+            self.explain("SHA-256"),
             html_table(None, facts, cls="pl-table pl-kv"),
             anchor="provenance")]
 

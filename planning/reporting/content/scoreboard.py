@@ -6,7 +6,8 @@ from __future__ import annotations
 from planning import charts
 from planning.methods import pool_limit, pool_method
 from planning.money import format_percent
-from planning.reporting.content.base import ReportBase
+from planning.reporting.content.base import CHART_WIDTH as W
+from planning.reporting.content.base import SECTIONS, ReportBase, paper_size
 from planning.reporting.content.gates import gate_distances
 from planning.reporting.content.markup import (
     Html,
@@ -61,11 +62,16 @@ class ScoreboardSections(ReportBase):
             f'<div class="pl-card {"pass" if ok else "miss"}"><div class="pl-card-label">{esc(name)}</div>'
             f'<div class="pl-card-value">{esc(value)}</div><div class="pl-card-note">{esc(note)}</div></div>'
             for name, value, note, ok in cards)
-        markup = (f'<header class="pl-header"><h1>{esc(company)}</h1>'
-                  f'<p class="pl-subtitle">Quarterly report {esc(self.label)} '
-                  f'({esc(day(p.start))} to {esc(day(p.end))}), {esc(who)}</p>'
+        toc = "".join(f'<li><a href="#{anchor}">{esc(name)}</a></li>' for anchor, name, owner_only in SECTIONS
+                      if self.is_owner or not owner_only)
+        paper = paper_size(self.currency)
+        markup = (f"<style>@page {{ size: {paper}; margin: 14mm 12mm; }}</style>"
+                  f'<header class="pl-header" data-paper="{paper}"><h1>{esc(company)}</h1>'
+                  f'<p class="pl-subtitle">Quarterly report {esc(self.long_label)}: '
+                  f'{esc(day(p.start))} to {esc(day(p.end))}, {esc(who)}</p>'
                   f'<p class="pl-verdict {cls}">{esc(verdict)}</p>'
-                  f'<div class="pl-cards">{card_html}</div></header>')
+                  f'<div class="pl-cards">{card_html}</div>'
+                  f'<nav class="pl-toc" aria-label="Contents"><h2>Contents</h2><ol>{toc}</ol></nav></header>')
         return [Html(markup)]
 
     def how_to_read(self) -> list:
@@ -92,7 +98,11 @@ class ScoreboardSections(ReportBase):
                 "same two company targets: <em>revenue</em> (what customers paid) and <em>GOP</em>, gross "
                 "operating profit (revenue less the direct cost of the work and the operating expenses). "
                 f"{when}, {esc(basis)} becomes a <em>success bonus pool</em> that is shared by everyone "
-                "eligible. Green means a target or gate was reached, red means it was missed.")
+                "eligible. In every chart and table green means a target or gate was reached (or good for "
+                "the pool), red means it was missed (or bad for the pool), amber is bonus money. Point "
+                "at a bar or a dot in a chart to read its exact value. Words you may not know are "
+                "explained under the table that first uses them and again in "
+                "<a href=\"#glossary\">the list of words</a> at the end.")
         return [Html(f'<p class="pl-guide">{text}</p>')]
 
     def results(self) -> list:
@@ -127,11 +137,15 @@ class ScoreboardSections(ReportBase):
         intro = paragraphs(lines)
         up_to = self.pnl.loc[: self.label]
         return [
-            section("How the quarter went", intro, table, anchor="results"),
-            self.chart("pnl", lambda: charts.pnl_vs_targets(up_to, self.currency, highlight=self.label),
-                       f"Revenue and GOP per quarter against their targets, {self.label} outlined"),
+            section(f"How the quarter went: {self.long_label}", intro, table,
+                    self.explain("cost of goods sold", "gross profit", "operating expenses", "gross margin",
+                                 "attainment"), anchor="results"),
+            self.chart("revenue", lambda: charts.metric_vs_target(up_to, "revenue", self.currency, self.label, figsize=(W, 3.4)),
+                       f"Revenue per quarter against its target, {self.label} outlined", half=True),
+            self.chart("gop", lambda: charts.metric_vs_target(up_to, "gop", self.currency, self.label, figsize=(W, 3.4)),
+                       f"GOP per quarter against its target, {self.label} outlined", half=True),
             self.chart("attainment", lambda: charts.attainment_trend(
-                up_to, {"revenue": self.plan.gates.revenue, "gop": self.plan.gates.gop}),
+                up_to, {"revenue": self.plan.gates.revenue, "gop": self.plan.gates.gop}, figsize=(W, 3.4)),
                 "Revenue and GOP attainment per quarter against the gates"),
         ]
 
@@ -157,7 +171,8 @@ class ScoreboardSections(ReportBase):
         lines = ["The bonus pays only when every gate holds."]
         for d in distances:
             lines.extend(d.closing)
-        return [section("The gates", table, paragraphs(lines), anchor="gates")]
+        return [section("The gates", table, paragraphs(lines), self.explain("gate", "attainment", "points"),
+                        anchor="gates")]
 
     def pool(self) -> list:
         """The pool: how it was set, every limit that bit, its cost and GOP after it."""
@@ -188,15 +203,28 @@ class ScoreboardSections(ReportBase):
             rows.insert(1, ["Limits", "none bit this quarter"])
         table = html_table(None, rows, numeric={1}, cls="pl-table pl-kv")
         return [
-            section("The bonus pool", paragraphs(lines), table, anchor="pool"),
-            self.chart("waterfall", lambda: charts.bonus_waterfall(b, figsize=(8, 3.4)),
+            section("The bonus pool", paragraphs(lines), table, self.explain(*self._pool_terms()), anchor="pool"),
+            self.chart("waterfall", lambda: charts.bonus_waterfall(b, figsize=(W, 3.6)),
                        "From GOP to the bonus pool: target, GOP above target, raw pool, limits, pool"),
         ]
+
+    def _pool_terms(self) -> list[str]:
+        """The pool's words this plan uses: the raw pool and each limit it has."""
+        pool = self.plan.pool
+        terms = ["bonus pool", "raw pool"]
+        terms += ["floor"] if pool.floor else []
+        terms += ["pool cap"] if pool.cap is not None else []
+        terms += ["self-funding"] if pool.self_funding else []
+        return terms
+
+    def _sharing_terms(self) -> list[str]:
+        """The words of the sharing rule that need explaining: FTE, and capped when a cap exists."""
+        text = sharing_rule_text(self.plan)
+        return [term for term, word in (("FTE", "FTE"), ("capped", "capped")) if word in text]
 
     def sharing_rule(self) -> list:
         """How the pool is shared and who is eligible, in words."""
         d = self.plan.distribution
-        a = self.bonus.allocations
         lines = [sharing_rule_text(self.plan)]
         rules = ["People marked bonus-eligible share the pool"]
         if d.require_employed_at_period_end:
@@ -204,7 +232,22 @@ class ScoreboardSections(ReportBase):
         if d.min_days_in_period:
             rules.append(f"and worked at least {d.min_days_in_period} days of it")
         lines.append(" ".join(rules) + ".")
-        lines.append(f"This quarter {int(a['eligible'].sum())} of the {len(a)} people on the staff list were eligible.")
+        lines.append(self.eligibility_sentence())
         lines.append("Every payout is a whole number of cents and the payouts add up exactly to the amount paid "
                      "out; leftover cents go to the largest remainders.")
-        return [section("How the pool is shared", paragraphs(lines), anchor="sharing")]
+        return [section("How the pool is shared", paragraphs(lines), self.explain("bonus-eligible", "eligible", *self._sharing_terms()),
+                        anchor="sharing")]
+
+    def eligibility_sentence(self) -> str:
+        """Who qualified this quarter against who carries the bonus-eligible flag, in the words
+        ``planning validate`` uses: ``42 of the 48 people ... qualified; 44 are marked ...``."""
+        a = self.bonus.allocations
+        flagged = a["reason"] != "not bonus-eligible"
+        qualified = int(a["eligible"].sum())
+        why = a.loc[flagged & ~a["eligible"], "reason"].value_counts()
+        sentence = (f"This quarter {qualified} of the {len(a)} people on the staff list qualified for a share "
+                    f"(eligible this quarter); {int(flagged.sum())} are marked bonus-eligible in staff.csv")
+        if len(why):
+            sentence += (f", and {int(why.sum())} of those did not qualify this quarter ("
+                         + "; ".join(f"{n}: {reason}" for reason, n in why.items()) + ")")
+        return sentence + "."

@@ -79,5 +79,6 @@ def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
     for p in chosen:
         for audience in audiences:
             params = report_parameters(data_path, p, audience, plan_path, seed, draws, hashes)
-            jobs.append(ReportJob(p, audience, params, f"{company}: {p} quarterly report ({audience})"))
+            jobs.append(ReportJob(p, audience, params,
+                                  f"{company}: {dataset.period(p).long_label} quarterly report ({audience})"))
     return jobs
