@@ -300,9 +300,12 @@ def format_money(amount: float, currency: str = "", decimals: int = 0, *, code: 
     value = Decimal(float(amount)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
     if value == 0:
         value = abs(value)
+    from babel.numbers import format_currency
+
     pattern = _pattern(_locale(currency, locale), places, bool(code and currency))
-    return pattern.apply(value, _locale(currency, locale), currency=str(currency) or None,
-                         currency_digits=False, decimal_quantization=True)
+    # XXX is ISO 4217's "no currency": the pattern has no code then, so it is never shown.
+    return format_currency(value, str(currency) or "XXX", format=pattern, locale=_locale(currency, locale),
+                           currency_digits=False, decimal_quantization=True)
 
 
 def format_cents(amount: float, currency: str, extra: int = 0, *, code: bool = True,

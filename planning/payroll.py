@@ -16,7 +16,8 @@ import pandas as pd
 
 from planning.money import Unit, cents_array, unit_digits
 
-__all__ = ["PAYROLL_COLUMNS", "PAY_ITEM", "payroll_frame", "payroll_csv_text", "spreadsheet_safe"]
+__all__ = ["PAYROLL_COLUMNS", "PAY_ITEM", "YEAR_END_PAY_ITEM", "payroll_frame", "payroll_csv_text", "spreadsheet_safe",
+           "year_payroll_frame"]
 
 PAYROLL_COLUMNS = ("employee_id", "name", "period", "pay_item", "amount", "currency")
 #: The pay item (earnings type) every line is booked to; set it up once in the payroll system.
@@ -69,3 +70,23 @@ def payroll_csv_text(frame: pd.DataFrame) -> str:
     writer.writerow(PAYROLL_COLUMNS)
     writer.writerows(frame[list(PAYROLL_COLUMNS)].itertuples(index=False, name=None))
     return out.getvalue()
+
+
+#: The pay item of the year end's release of the held-back reserve (``year --csv``).
+YEAR_END_PAY_ITEM = "Success bonus (year-end release)"
+
+
+def year_payroll_frame(year) -> pd.DataFrame:
+    """``year --csv``: one line per payout of a bonus year, quarter by quarter, then the year
+    end's release of the reserve (``period`` is the fiscal year, like ``FY2026``).
+
+    ``year`` is a :class:`planning.year.YearResult` (``quarters`` with ``period`` and
+    ``allocations``; ``year_end`` with ``allocations`` or None; ``fiscal_year``; ``currency``).
+    """
+    parts = [payroll_frame(q.allocations, q.period, year.currency) for q in year.quarters]
+    if getattr(year, "year_end", None) is not None:
+        parts.append(payroll_frame(year.year_end.allocations, str(year.fiscal_year), year.currency,
+                                   YEAR_END_PAY_ITEM))
+    if not parts:
+        return pd.DataFrame(columns=list(PAYROLL_COLUMNS))
+    return pd.concat(parts, ignore_index=True)

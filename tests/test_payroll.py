@@ -91,3 +91,26 @@ def test_a_csv_that_cannot_be_written_is_one_line_and_writes_nothing(tiny_dir, t
     assert result.stderr.splitlines() == [
         f"error: --csv: {folder} cannot be written (Is a directory); expected a file in a folder you can write to"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a folder", "tiny"]
+
+
+def test_a_year_gives_one_line_per_quarter_payout_then_the_year_end_release(tmp_path):
+    """year --csv's rows, on the shape of planning.year.YearResult (quarters, year_end)."""
+    from types import SimpleNamespace
+
+    from planning.payroll import YEAR_END_PAY_ITEM, year_payroll_frame
+
+    def people(payouts):
+        return pd.DataFrame({"employee_id": ["A1", "A2"], "name": ["Ann", "Bob"], "payout": payouts})
+
+    quarters = (SimpleNamespace(period="2026Q1", allocations=people([100.5, 0.0])),
+                SimpleNamespace(period="2026Q2", allocations=people([0.0, 0.0])),
+                SimpleNamespace(period="2026Q3", allocations=people([1.25, 2.75])))
+    year = SimpleNamespace(quarters=quarters, year_end=SimpleNamespace(allocations=people([10.0, 0.01])),
+                           fiscal_year="FY2026", currency="AUD")
+    frame = year_payroll_frame(year)
+    assert frame[["employee_id", "period", "pay_item", "amount"]].values.tolist() == [
+        ["A1", "2026Q1", "Success bonus", "100.50"], ["A1", "2026Q3", "Success bonus", "1.25"],
+        ["A2", "2026Q3", "Success bonus", "2.75"], ["A1", "FY2026", YEAR_END_PAY_ITEM, "10.00"],
+        ["A2", "FY2026", YEAR_END_PAY_ITEM, "0.01"]]
+    in_progress = SimpleNamespace(quarters=quarters[:2], year_end=None, fiscal_year="FY2026", currency="AUD")
+    assert year_payroll_frame(in_progress)["period"].tolist() == ["2026Q1"]   # no year end yet
