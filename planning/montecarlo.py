@@ -27,7 +27,7 @@ import numpy as np
 
 from planning.bonus import pool_arrays, staff_in_period
 from planning.dataset import Dataset
-from planning.errors import InputError
+from planning.errors import InputError, Problem
 from planning.methods import sharing_method
 from planning.money import round_cents, unit_digits
 from planning.montecarlo_result import MonteCarloResult
@@ -46,6 +46,9 @@ from planning.sharing import SharingRule, cap_cents
 __all__ = [
     "BLOCK",
     "MAX_DRAWS",
+    "MAX_REPORT_DRAWS",
+    "MAX_SEED",
+    "seed_and_draws_problems",
     "simulate",
     "simulate_model",
     "draw_outcomes",
@@ -58,6 +61,11 @@ BLOCK = 65_536
 DEFAULT_CHUNK = 4 * BLOCK
 #: Every draw's pool is kept (8 bytes each, for exact percentiles): 50 million is 0.4 GiB.
 MAX_DRAWS = 50_000_000
+#: A report's Monte Carlo runs inside each job's notebook, several jobs at once: a report is
+#: held to fewer draws than a direct run (``planning report --draws``).
+MAX_REPORT_DRAWS = 10_000_000
+#: The largest seed: a seed is a whole number from 0 to 2**63-1 (a signed 64-bit integer).
+MAX_SEED = 2**63 - 1
 _DRIVER_INDEX = {name: j for j, name in enumerate(DRIVERS)}
 
 
@@ -230,14 +238,47 @@ def _blocks(draws: int) -> list[tuple[int, int]]:
     return [(b, min(BLOCK, draws - b * BLOCK)) for b in range(n)]
 
 
+def _whole(value, exact: bool) -> bool:
+    if exact:
+        return type(value) is int
+    return not isinstance(value, bool) and isinstance(value, int | np.integer)
+
+
+def seed_and_draws_problems(seed, draws, max_draws: int = MAX_DRAWS, exact: bool = False) -> list[Problem]:
+    """The one check of a Monte Carlo's ``--seed`` and ``--draws``, for a direct run and a report.
+
+    Parameters
+    ----------
+    seed, draws
+        The values to check: whole numbers, the seed from 0 to :data:`MAX_SEED`, the draws
+        from 1 to ``max_draws``.
+    max_draws : int
+        :data:`MAX_DRAWS` for a direct run, :data:`MAX_REPORT_DRAWS` for a report.
+    exact : bool
+        Accept only a Python ``int`` (a report's parameters are written into its notebook),
+        not a NumPy integer too.
+
+    Returns
+    -------
+    list of Problem
+        One problem against ``--draws`` and one against ``--seed`` when they are wrong.
+    """
+    problems = []
+    if not _whole(draws, exact) or draws < 1:
+        problems.append(Problem("--draws", None, None,
+                                f"{draws!r} is not a number of draws; expected a whole number from 1 to {max_draws:,}"))
+    elif draws > max_draws:
+        problems.append(Problem("--draws", None, None, f"{draws:,} draws are too many to keep every draw's pool "
+                                f"in memory; expected at most {max_draws:,}"))
+    if not _whole(seed, exact) or not 0 <= seed <= MAX_SEED:
+        problems.append(Problem("--seed", None, None, f"{seed!r} is not a seed; expected a whole number from 0 to 2**63-1"))
+    return problems
+
+
 def _check_run(draws, seed, chunk_size) -> None:
-    if isinstance(draws, bool) or not isinstance(draws, int | np.integer) or draws < 1:
-        raise InputError.single("--draws", f"{draws!r} is not a number of draws; expected a whole number of 1 or more")
-    if draws > MAX_DRAWS:
-        raise InputError.single("--draws", f"{draws:,} draws are too many to keep every draw's pool in "
-                                f"memory; expected at most {MAX_DRAWS:,}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError.single("--seed", f"{seed!r} is not a seed; expected a whole number of 0 or more")
+    problems = seed_and_draws_problems(seed, draws)
+    if problems:
+        raise InputError(problems[:1])
     if chunk_size is not None and (not isinstance(chunk_size, int | np.integer) or chunk_size < 1):
         raise InputError.single("chunk_size", f"{chunk_size!r} is not a chunk size; expected a whole number of draws above 0")
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from planning.errors import Problem
+from planning.montecarlo import MAX_REPORT_DRAWS, seed_and_draws_problems
 
-__all__ = ["AUDIENCES", "DEFAULT_SEED", "DEFAULT_DRAWS", "MAX_SEED", "MAX_DRAWS", "audience_problems",
-           "seed_and_draws_problems", "report_parameters"]
+__all__ = ["AUDIENCES", "DEFAULT_SEED", "DEFAULT_DRAWS", "audience_problems",
+           "report_seed_and_draws_problems", "report_parameters"]
 
 AUDIENCES = ("owner", "staff")
 DEFAULT_SEED = 20260101
 DEFAULT_DRAWS = 2000
-MAX_SEED = 2**63 - 1
-MAX_DRAWS = 10_000_000
 
 
 def audience_problems(audiences: Iterable[str]) -> list[Problem]:
@@ -28,14 +27,11 @@ def audience_problems(audiences: Iterable[str]) -> list[Problem]:
             for audience in audiences if audience not in AUDIENCES]
 
 
-def seed_and_draws_problems(seed, draws) -> list[Problem]:
-    """The report's ``--seed`` and ``--draws``: whole numbers in range (exact ``int`` only)."""
-    problems = []
-    if type(seed) is not int or not 0 <= seed <= MAX_SEED:
-        problems.append(Problem("--seed", None, None, f"{seed!r} is not a whole number from 0 to 2**63-1"))
-    if type(draws) is not int or not 1 <= draws <= MAX_DRAWS:
-        problems.append(Problem("--draws", None, None, f"{draws!r} is not a whole number from 1 to 10,000,000"))
-    return problems
+def report_seed_and_draws_problems(seed, draws) -> list[Problem]:
+    """The report's ``--seed`` and ``--draws``: the Monte Carlo's own check
+    (:func:`planning.montecarlo.seed_and_draws_problems`) with the report's tighter draws
+    limit, :data:`~planning.montecarlo.MAX_REPORT_DRAWS`, and exact ``int`` only."""
+    return seed_and_draws_problems(seed, draws, max_draws=MAX_REPORT_DRAWS, exact=True)
 
 
 def report_parameters(data_path, period, audience: str, plan_path, seed: int, draws: int,

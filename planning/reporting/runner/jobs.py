@@ -14,7 +14,7 @@ from planning.reporting.defaults import (
     DEFAULT_SEED,
     audience_problems,
     report_parameters,
-    seed_and_draws_problems,
+    report_seed_and_draws_problems,
 )
 
 __all__ = ["ReportError", "ReportJob", "plan_reports"]
@@ -57,7 +57,7 @@ def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
     from planning.bonus import bonus_for_period
     from planning.inputs import load_inputs
 
-    problems = audience_problems(audiences) + seed_and_draws_problems(seed, draws)
+    problems = audience_problems(audiences) + report_seed_and_draws_problems(seed, draws)
     if problems:
         raise InputError(problems)
     data_path = Path(data).resolve()
