@@ -16,8 +16,8 @@ from planning.montecarlo import (
 )
 from planning.montecarlo_goals import gate_for_probability, rate_for_expected_cost
 from planning.montecarlo_result import MonteCarloResult
-from planning.periods import Period, parse_period
-from planning.plan import Plan, load_plan, parse_plan, plan_to_dict, with_overrides
+from planning.periods import FiscalYear, Period, parse_period
+from planning.plan import Plan, YearPlan, load_plan, parse_plan, plan_to_dict, with_overrides
 from planning.proposals import compare_proposals, load_proposals, owner_targets, proposal_odds
 from planning.scenarios import (
     DRIVERS,
@@ -42,8 +42,16 @@ from planning.sharing import SharingRule
 from planning.words import explain_payout, explain_pool, sharing_rule_text
 
 __version__ = "0.1.0"
+from planning.year import QuarterSettlement, YearEnd, YearResult, settle_year, year_for_dataset
 
 __all__ = [
+    "FiscalYear",
+    "YearPlan",
+    "QuarterSettlement",
+    "YearEnd",
+    "YearResult",
+    "settle_year",
+    "year_for_dataset",
     "compare_proposals",
     "load_proposals",
     "owner_targets",

@@ -21,6 +21,7 @@ from planning.errors import InputError, Problem
 from planning.financials import PeriodResult, period_result
 from planning.methods import (
     POOL_LIMITS,
+    SHARING_METHODS,
     PoolFigures,
     pool_method,
     sharing_method,
@@ -29,16 +30,16 @@ from planning.methods import (
 from planning.money import (
     Unit,
     from_cents,
-    largest_remainder,
     round_cents,
     round_cents_array,
     to_cents,
 )
 from planning.periods import Period
 from planning.plan import Distribution, Gates, Plan, Pool
-from planning.sharing import SharingRule, cap_cents, employee_id_order
+from planning.sharing import cap_cents, share_cents
 
-__all__ = ["PoolArrays", "pool_arrays", "staff_in_period", "compute_bonus", "bonus_for_period"]
+__all__ = ["PoolArrays", "pool_arrays", "staff_in_period", "PoolOutcome", "pool_outcome", "compute_bonus",
+           "bonus_for_period"]
 
 
 # --- the pool -------------------------------------------------------------------------------
@@ -139,16 +140,19 @@ def staff_in_period(staff: pd.DataFrame, period: Period, distribution: Distribut
 
     salary = staff["annual_salary"].to_numpy(dtype=float) * salary_factor
     fte = staff["fte"].to_numpy(dtype=float)
-    base = sharing_method(distribution).base(distribution, staff, salary)
-    if base is None:  # points sharing, and a role without points
-        points = staff["role"].map(distribution.points_for)
-        raise InputError([Problem(plan_source, None, "distribution.points",
-                                  f"role {role!r} has no points and there is no 'default'; "
-                                  "expected points for every role or a default")
-                          for role in dict.fromkeys(staff["role"][points.isna()])])
     dept_weight = staff["department"].map(distribution.department_weights).fillna(1.0).to_numpy(dtype=float)
-    weight = np.where(eligible, base * fte * tenure * dept_weight, 0.0)
-    period_salary = salary * fte * tenure / 4
+    if distribution.method == "blended":   # sum of fraction x weight_m / everyone's weight_m
+        base = np.full(len(staff), np.nan)
+        weight = np.zeros(len(staff))
+        for method, fraction in distribution.blend.items():
+            method_weight = np.where(eligible, _base(SHARING_METHODS[method], distribution, staff, salary,
+                                                     plan_source) * fte * tenure * dept_weight, 0.0)
+            if method_weight.sum() > 0:
+                weight = weight + fraction * (method_weight / method_weight.sum())
+    else:
+        base = _base(sharing_method(distribution), distribution, staff, salary, plan_source)
+        weight = np.where(eligible, base * fte * tenure * dept_weight, 0.0)
+    period_salary = salary * fte * tenure * period.share_of_year
     cap = (distribution.individual_cap * period_salary if distribution.individual_cap is not None
            else np.full(len(staff), np.inf))
     return pd.DataFrame({
@@ -167,6 +171,59 @@ def staff_in_period(staff: pd.DataFrame, period: Period, distribution: Distribut
         "weight": weight,
         "cap": np.where(eligible, cap, 0.0),
     })
+
+
+def _base(method, distribution, staff, salary, plan_source: str) -> np.ndarray:
+    """One sharing method's base per row; a role without points is a plan error naming the file."""
+    base = method.base(distribution, staff, salary)
+    if base is None:  # points sharing, and a role without points
+        points = staff["role"].map(distribution.points_for)
+        raise InputError([Problem(plan_source, None, "distribution.points",
+                                  f"role {role!r} has no points and there is no 'default'; "
+                                  "expected points for every role or a default")
+                          for role in dict.fromkeys(staff["role"][points.isna()])])
+    return base
+
+
+@dataclass(frozen=True)
+class PoolOutcome:
+    """The pool of one set of figures with the steps that explain it (section 4.1)."""
+
+    gates: tuple[GateCheck, ...]
+    raw_pool: float
+    limits: tuple[Limit, ...]
+    pool: float
+
+    @property
+    def gates_passed(self) -> bool:
+        return all(g.passed for g in self.gates)
+
+    @property
+    def failed_gates(self) -> list[GateCheck]:
+        return [g for g in self.gates if not g.passed]
+
+
+def pool_outcome(result: PeriodResult, plan: Plan, unit: Unit = 2) -> PoolOutcome:
+    """Gates, raw pool, each limit that bit and the pool (rounded to the minor ``unit``) for ``result``."""
+    steps = pool_arrays(plan, result.revenue, result.gop, result.revenue_target, result.gop_target, unit)
+    gates = []
+    for metric, threshold, actual, target in (
+        ("revenue", plan.gates.revenue, result.revenue, result.revenue_target),
+        ("gop", plan.gates.gop, result.gop, result.gop_target),
+    ):
+        if threshold is not None:
+            passed = bool((steps.revenue_passed if metric == "revenue" else steps.gop_passed).item())
+            gates.append(GateCheck(metric, threshold, actual / target, passed, actual, target, unit))
+    raw = round_cents(float(steps.raw), unit)
+    limits = []
+    if steps.gates_passed.item():
+        stages = (steps.raw, *steps.limited[:-1], steps.pool)   # before and after each limit
+        for limit, before, after in zip(POOL_LIMITS, stages, stages[1:], strict=False):
+            if round_cents(float(after), unit) != round_cents(float(before), unit):
+                limits.append(Limit(limit.name, round_cents(float(before), unit), round_cents(float(after), unit)))
+    pool = float(steps.pool)
+
+    return PoolOutcome(tuple(gates), raw, tuple(limits), pool)
 
 
 def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, plan: Plan,
@@ -196,35 +253,18 @@ def compute_bonus(result: PeriodResult, staff: pd.DataFrame, period: Period, pla
         (:func:`employee_id_order`: numerically when every id is a whole number).
     """
     unit = currency or 2
-    steps = pool_arrays(plan, result.revenue, result.gop, result.revenue_target, result.gop_target, unit)
-    gates = []
-    for metric, threshold, actual, target in (
-        ("revenue", plan.gates.revenue, result.revenue, result.revenue_target),
-        ("gop", plan.gates.gop, result.gop, result.gop_target),
-    ):
-        if threshold is not None:
-            passed = bool((steps.revenue_passed if metric == "revenue" else steps.gop_passed).item())
-            gates.append(GateCheck(metric, threshold, actual / target, passed, actual, target, unit))
-    raw = round_cents(float(steps.raw), unit)
-    limits = []
-    if steps.gates_passed.item():
-        stages = (steps.raw, *steps.limited[:-1], steps.pool)   # before and after each limit
-        for limit, before, after in zip(POOL_LIMITS, stages, stages[1:], strict=False):
-            if round_cents(float(after), unit) != round_cents(float(before), unit):
-                limits.append(Limit(limit.name, round_cents(float(before), unit), round_cents(float(after), unit)))
-    pool = float(steps.pool)
+    outcome = pool_outcome(result, plan, unit)
+    gates, raw, limits, pool = list(outcome.gates), outcome.raw_pool, list(outcome.limits), outcome.pool
 
     people = staff_in_period(staff, period, plan.distribution, salary_factor, plan.source)
     caps = cap_cents(people, unit)
-    rule = SharingRule.build(people["weight"].to_numpy(), caps)
     pool_cents = to_cents(pool, unit)
-    allocated_cents = int(round(float(rule.allocated(pool_cents)))) if pool_cents else 0
-    exact = rule.shares(pool_cents) if allocated_cents else np.zeros(len(people))
-    payout_cents = largest_remainder(exact, allocated_cents, employee_id_order(people["employee_id"]))
-    people["exact_share"] = from_cents(exact, unit)
+    shared = share_cents(people["weight"].to_numpy(), caps, pool_cents, people["employee_id"])
+    allocated_cents = shared.allocated_cents
+    people["exact_share"] = from_cents(shared.exact_cents, unit)
     people["cap"] = np.where(np.isfinite(caps), from_cents(caps, unit), np.inf)   # the cap applied: whole cents
-    people["capped"] = (people["weight"] > 0) & np.isfinite(caps) & (payout_cents >= caps) & (allocated_cents > 0)
-    people["payout"] = from_cents(payout_cents, unit)
+    people["capped"] = shared.capped
+    people["payout"] = from_cents(shared.payout_cents, unit)
     return BonusResult(
         period_result=result, currency=currency, gates=tuple(gates),
         raw_pool=raw, limits=tuple(limits), pool=pool, allocated=from_cents(allocated_cents, unit),

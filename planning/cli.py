@@ -1,7 +1,5 @@
-"""Command line: ``python -m planning`` or ``planning``.
-
-Every command loads and validates the whole input first; bad input prints one line per
-problem to stderr and exits 2, with no traceback and no output file.
+"""Command line: ``python -m planning`` or ``planning``. Every command validates the whole input first;
+bad input prints one line per problem to stderr and exits 2, with no traceback and no output file.
 """
 
 from __future__ import annotations
@@ -87,23 +85,37 @@ def cmd_bonus(args) -> int:
     from planning.words import bonus_text
 
     dataset, plan = _load(args)
-    result = bonus_for_period(dataset, args.period, plan)
-    text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.json
-            else bonus_text(dataset.company.name, result))
+    if plan.year is not None:   # the quarter as its bonus year settles it
+        from planning.cli_year import year_bonus_output
+        result, text = year_bonus_output(args, dataset, plan)
+    else:
+        result = bonus_for_period(dataset, args.period, plan)
+        text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.json
+                else bonus_text(dataset.company.name, result))
     _write_outputs(args, result, text)
     if not args.output:
         sys.stdout.write(text)
     return 0
 
 
-def _write_outputs(args, result, text: str) -> None:
+def cmd_year(args) -> int:
+    from planning.cli_year import year_output
+    from planning.export import year_workbook
+    result, text = year_output(args, *_load(args))
+    _write_outputs(args, result, text, year_workbook)
+    if not args.output:
+        sys.stdout.write(text)
+    return 0
+
+
+def _write_outputs(args, result, text: str, workbook=None) -> None:
     """``--xlsx`` and ``--output`` all or none; a path that cannot be written is bad input."""
     from planning.export import bonus_workbook
     from planning.files import CannotWrite, write_all_atomic
 
     files = []
     if args.xlsx:
-        files.append(("--xlsx", args.xlsx, lambda tmp: bonus_workbook(tmp, result)))
+        files.append(("--xlsx", args.xlsx, lambda tmp: (workbook or bonus_workbook)(tmp, result)))
     if getattr(args, "csv", None):
         csv_text = _payroll_text(result)
         files.append(("--csv", args.csv, lambda tmp: tmp.write_text(csv_text, encoding="utf-8", newline="")))
@@ -304,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write the payouts for payroll import, one line per person paid: employee_id, "
                         "name, period, pay_item, amount, currency (docs/payroll.md)")
     p.set_defaults(func=cmd_bonus)
+
+    from planning.cli_year import add_year_parser
+    add_year_parser(sub, _data_arg, _plan_arg, cmd_year)
 
     p = sub.add_parser("report", help="render quarterly reports (HTML) for the owner and for all staff")
     _data_arg(p)

@@ -308,7 +308,7 @@ def read_dataset(path: Path | str, extra_yaml: tuple[str, ...] = ()) -> DatasetD
     extra = {name: data for name in extra_yaml if (data := yaml_file(name, False)) is not None}
 
     staff = typed["staff"]
-    if plan is not None and staff is not None and plan.distribution.method == "points":
+    if plan is not None and staff is not None and "points" in plan.distribution.methods:
         _check_points(plan, staff, problems)
     if problems:
         return DatasetDraft(None, problems, extra)

@@ -12,7 +12,7 @@ from planning.files import write_atomic
 from planning.money import format_cents
 from planning.words import explain_pool, sharing_rule_text
 
-__all__ = ["write_json", "write_bonus_xlsx", "bonus_workbook", "bonus_summary_frame"]
+__all__ = ["write_json", "write_bonus_xlsx", "bonus_workbook", "bonus_summary_frame", "year_workbook"]
 
 
 def write_json(path: Path | str, data: object) -> Path:
@@ -61,3 +61,26 @@ def bonus_workbook(path: Path, result: BonusResult) -> None:
     from planning.bookkeeper import bonus_workbook_bytes
 
     Path(path).write_bytes(bonus_workbook_bytes(result, bonus_summary_frame(result)))
+
+
+def year_workbook(path: Path, result) -> None:
+    """The bonus year for the bookkeeper (``year --xlsx``): quarters, year end and people sheets.
+
+    The same numbers as ``year --json`` (``result`` is a :class:`~planning.year.YearResult`);
+    text from the data stays text (never a formula).
+    """
+    data = result.to_dict()
+    quarters = pd.DataFrame(data["quarters"], columns=["period", "earned_to_date", "pool", "shared_now",
+                                                       "held_back", "allocated", "unallocated", "reserve"])
+    year_end = pd.DataFrame([("Fiscal year", data["fiscal_year"]), ("Currency", str(result.currency)),
+                             *((k, v) for k, v in data["year_end"].items())], columns=["item", "value"])
+    periods = [q.period for q in result.quarters]
+    people = result.people[["employee_id", "name", "department", *periods, "year_end", "total"]]
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in {"quarters": quarters, "year_end": year_end, "people": people}.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+        for sheet in writer.book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":  # pandas wrote no formulas: this is text from the data
+                        cell.data_type = "s"

@@ -271,5 +271,22 @@ def pool_limit(name: str) -> PoolLimit:
 
 
 def sharing_method(distribution) -> SharingMethod:
-    """The registry entry of a plan's ``Distribution``."""
+    """The registry entry of a plan's ``Distribution`` (a blend's entry is made from its parts)."""
+    if distribution.method == "blended":
+        return blended_method(distribution.blend)
     return SHARING_METHODS[distribution.method]
+
+
+def blended_method(blend: Mapping[str, float]) -> SharingMethod:
+    """A blend of registry entries (``{salary: 0.6, equal: 0.4}``, domain section 4.2).
+
+    Its ``base`` is None: a blended weight is sum over methods of fraction x weight_m /
+    (everyone's weight_m), which needs the eligible weights (:func:`planning.bonus.staff_in_period`).
+    """
+    parts = ", ".join(f"{fraction * 100:.0f}% {SHARING_METHODS[m].rule}" for m, fraction in blend.items())
+    return SharingMethod(
+        "blended", "Blended", 3, tuple(k for m in blend for k in SHARING_METHODS[m].required),
+        base=lambda d, staff, salary: None, follows_salary=any(SHARING_METHODS[m].follows_salary for m in blend),
+        rule=f"by a blend: {parts}", weight_part="your blended share of everyone's weights",
+        person_base=lambda person, m: "the blend",
+        statement_base=lambda person, m: ("How the pool is shared", parts))

@@ -42,6 +42,8 @@ __all__ = [
     "sum_cents",
     "to_cents",
     "from_cents",
+    "share_of_cents",
+    "share_of_cents_array",
     "largest_remainder",
     "format_money",
     "format_cents",
@@ -205,6 +207,29 @@ def to_cents(amount: float, unit: Unit = 2) -> int:
     """An amount in currency units as integer minor units, rounded half up."""
     digits = unit_digits(unit)
     return int(Decimal(repr(float(amount))).scaleb(digits).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def share_of_cents(fraction: float, cents: int) -> int:
+    """``fraction`` x ``cents``, rounded half up to a whole cent, computed exactly.
+
+    The fraction counts as the decimal it is written as (``0.2``, not its binary neighbour),
+    so a share that lands on a half cent rounds up (25% of 2 cents is 1 cent).
+
+    >>> share_of_cents(0.2, 71_505), share_of_cents(0.25, 2), share_of_cents(0.2, 12), share_of_cents(0.1, 5)
+    (14301, 1, 2, 1)
+    """
+    product = Decimal(repr(float(fraction))) * int(cents)
+    return int(product.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def share_of_cents_array(fraction: float, cents) -> np.ndarray:
+    """:func:`share_of_cents` for an array of whole, non-negative cents (Monte Carlo draws).
+
+    A product within float noise of a half cent counts as the half cent (as
+    :func:`round_cents_array`), so it agrees with the exact :func:`share_of_cents`.
+    """
+    product = float(fraction) * np.asarray(cents, dtype=float)
+    return np.floor(product * (1 + 16 * np.finfo(float).eps) + 0.5)
 
 
 def largest_remainder(exact_cents: np.ndarray, total_cents: int, tie_key: np.ndarray) -> np.ndarray:

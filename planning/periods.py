@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-__all__ = ["Period", "parse_period", "period_containing"]
+__all__ = ["Period", "FiscalYear", "parse_period", "parse_fiscal_year", "period_containing"]
 
 _PERIOD_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*(\d)\s*$")
 #: Fiscal years a period label may name: every quarter of them has real calendar dates (a
@@ -87,6 +87,54 @@ class Period:
     def previous(self, n: int = 1) -> Period:
         return self.next(-n)
 
+    #: The share of a year's salary that is the period's salary (section 4.2: a quarter).
+    share_of_year = 0.25
+
+    @property
+    def year(self) -> FiscalYear:
+        """The fiscal year this quarter belongs to."""
+        return FiscalYear(self.fiscal_year, self.fiscal_year_start_month)
+
+
+@dataclass(frozen=True, order=True)
+class FiscalYear:
+    """A fiscal year: four quarters, and a period in its own right for the year-end sharing.
+
+    It has the ``start``, ``end`` and ``days`` of a :class:`Period`, and ``share_of_year`` 1
+    (a year's period salary is the whole year's, section 6.2).
+
+    >>> y = FiscalYear(2026, 7)
+    >>> y.start, y.end, y.days, [str(q) for q in y.quarters]
+    (datetime.date(2025, 7, 1), datetime.date(2026, 6, 30), 365, ['2026Q1', '2026Q2', '2026Q3', '2026Q4'])
+    """
+
+    fiscal_year: int
+    fiscal_year_start_month: int = 1
+    share_of_year = 1.0
+
+    def __str__(self) -> str:
+        return f"FY{self.fiscal_year}"
+
+    @property
+    def label(self) -> str:
+        return str(self)
+
+    @property
+    def quarters(self) -> tuple[Period, Period, Period, Period]:
+        return tuple(Period(self.fiscal_year, q, self.fiscal_year_start_month) for q in (1, 2, 3, 4))
+
+    @property
+    def start(self) -> date:
+        return self.quarters[0].start
+
+    @property
+    def end(self) -> date:
+        return self.quarters[3].end
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
 
 def parse_period(text: object, fiscal_year_start_month: int = 1) -> Period:
     """Parse ``'2026Q3'`` (also ``'2026-Q3'``, ``'2026 q3'``) into a :class:`Period`.
@@ -107,6 +155,24 @@ def parse_period(text: object, fiscal_year_start_month: int = 1) -> Period:
         raise ValueError(f"{text!r} has fiscal year {year}; expected a year from {FIRST_YEAR} to {LAST_YEAR}, "
                          "like 2026Q3")
     return Period(year, quarter, fiscal_year_start_month)
+
+
+def parse_fiscal_year(text: object, fiscal_year_start_month: int = 1) -> FiscalYear:
+    """Parse ``'2026'`` or ``'FY2026'`` (the fiscal year that ends in 2026).
+
+    Raises
+    ------
+    ValueError
+        With a message saying what was expected.
+    """
+    match = re.match(r"^\s*(?:FY\s*)?(\d{4})\s*$", str(text), re.IGNORECASE)
+    if not match:
+        raise ValueError(f"{text!r} is not a fiscal year; expected a year like 2026 (the fiscal year "
+                         "that ends in 2026)")
+    year = int(match.group(1))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"{text!r} is out of range; expected a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return FiscalYear(year, fiscal_year_start_month)
 
 
 def period_containing(day: date, fiscal_year_start_month: int = 1) -> Period:

@@ -17,14 +17,25 @@ from typing import Any
 
 import yaml
 
-from planning.errors import InputError, Problem
+from planning.errors import InputError
 from planning.methods import POOL_METHODS, REQUIRED_KEY_EXPECT, SHARING_METHODS
-from planning.yaml_files import read_yaml, text_number_hint
+from planning.plan_year import (
+    SETTLE_METHODS,
+    Gates,
+    YearPlan,
+    parse_blend,
+    parse_gates,
+    parse_year,
+    year_to_dict,
+)
+from planning.yaml_files import PlanReader, read_yaml
 
 __all__ = [
     "Gates",
     "Pool",
     "Distribution",
+    "YearPlan",
+    "SETTLE_METHODS",
     "Plan",
     "parse_plan",
     "load_plan",
@@ -34,14 +45,6 @@ __all__ = [
 
 METRICS = ("revenue", "gop")
 _MAX_GATE = 2.0
-
-
-@dataclass(frozen=True)
-class Gates:
-    """Minimum attainments; ``None`` means no gate on that metric. Passing is ``>=``."""
-
-    revenue: float | None = None
-    gop: float | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,12 @@ class Distribution:
     require_employed_at_period_end: bool = True
     min_days_in_period: int = 0
     individual_cap: float | None = None
+    blend: dict[str, float] = field(default_factory=dict)   # method "blended": {method: fraction}
+
+    @property
+    def methods(self) -> dict[str, float]:
+        """Each sharing method with its fraction of the pool: ``{"salary": 1.0}`` unless blended."""
+        return dict(self.blend) if self.method == "blended" else {self.method: 1.0}
 
     def points_for(self, role: str) -> float | None:
         """The role's points, else ``default``, else None (a plan error for that role)."""
@@ -76,6 +85,7 @@ class Plan:
     pool: Pool = Pool()
     distribution: Distribution = Distribution()
     source: str = "plan.yaml"
+    year: YearPlan | None = None   # the bonus year (``year:``, domain section 6); None: quarters alone
 
     def to_yaml(self, header: str = "", path: Path | str | None = None) -> str:
         """The plan as ``plan.yaml`` text (``header``: comment lines first), checked to
@@ -108,96 +118,16 @@ class Plan:
 # --- parsing ------------------------------------------------------------------------------
 
 
-class _Reader:
-    """Collects problems while pulling typed values out of a nested mapping."""
-
-    def __init__(self, source: str):
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def problem(self, key: str, message: str) -> None:
-        self.problems.append(Problem(self.source, None, key, message))
-
-    def section(self, data: Mapping, key: str, allowed: tuple[str, ...]) -> dict:
-        value = data.get(key.rsplit(".", 1)[-1]) if key else data
-        if value is None:
-            return {}
-        if not isinstance(value, Mapping):
-            self.problem(key, f"must be a mapping of keys ({', '.join(allowed)}), not {value!r}")
-            return {}
-        for unknown in sorted(set(map(str, value)) - set(allowed)):
-            prefix = f"{key}.{unknown}" if key else unknown
-            self.problem(prefix, f"unknown key; expected one of: {', '.join(allowed)}")
-        return dict(value)
-
-    def number(self, data: Mapping, key: str, path: str, *, low=None, high=None, low_open=False,
-               default=None, expect: str = "a number", percent_hint: bool = False):
-        if key not in data or data[key] is None:
-            return default
-        value = data[key]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(path, f"{value!r} is not a number{text_number_hint(value)}; expected {expect}")
-            return default
-        try:
-            value = float(value)
-        except OverflowError:  # an integer with hundreds of digits
-            self.problem(path, f"a {len(str(abs(value)))}-digit number is too large; expected {expect}")
-            return default
-        if value != value or value in (float("inf"), float("-inf")):
-            self.problem(path, f"{value!r} is not a finite number; expected {expect}")
-            return default
-        too_low = low is not None and (value <= low if low_open else value < low)
-        too_high = high is not None and value > high
-        if too_low or too_high:
-            hint = ""
-            if percent_hint and value > 1:
-                hint = f"; {value:g} looks like a percentage: write {value / 100:g} for {value:g}%"
-            self.problem(path, f"{value:g} is out of range; expected {expect}{hint}")
-            return default
-        return value
-
-    def boolean(self, data: Mapping, key: str, path: str, default: bool) -> bool:
-        value = data.get(key, default)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.problem(path, f"{value!r} is not true or false")
-            return default
-        return value
-
-    def weights(self, data: Mapping, key: str, path: str, what: str) -> dict[str, float]:
-        value = data.get(key)
-        if value is None:
-            return {}
-        if not isinstance(value, Mapping):
-            self.problem(path, f"must be a mapping of {what} to a number, like {{Manager: 2}}")
-            return {}
-        out = {}
-        for name in value:
-            number = self.number(value, name, f"{path}.{name}", low=0,
-                                 expect="a number of 0 or more")
-            if number is not None:
-                out[str(name)] = number
-        return out
-
-
 def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
     """Build a :class:`Plan` from a parsed YAML mapping, or raise InputError with every problem."""
-    r = _Reader(source)
+    r = PlanReader(source)
     if data is None:
         data = {}
     if not isinstance(data, Mapping):
         raise InputError.single(source, "must be a mapping with keys gates, pool, distribution")
-    top = r.section(data, "", ("gates", "pool", "distribution"))
+    top = r.section(data, "", ("gates", "pool", "distribution", "year"))
 
-    g = r.section(top, "gates", ("revenue", "gop"))
-    gate_expect = f"an attainment from 0 to {_MAX_GATE:g}, like 0.95 for 95%"
-    gates = Gates(
-        revenue=r.number(g, "revenue", "gates.revenue", low=0, high=_MAX_GATE, expect=gate_expect,
-                         percent_hint=True),
-        gop=r.number(g, "gop", "gates.gop", low=0, high=_MAX_GATE, expect=gate_expect,
-                     percent_hint=True),
-    )
+    gates = parse_gates(r, top, "gates")
 
     p = r.section(top, "pool", ("method", "rate", "target_pool", "metric", "curve", "floor", "cap",
                                 "self_funding"))
@@ -225,7 +155,14 @@ def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
                                          "require_employed_at_period_end", "min_days_in_period",
                                          "individual_cap"))
     dmethod = d.get("method", "salary")
-    if not isinstance(dmethod, str) or dmethod not in SHARING_METHODS:
+    blend: dict[str, float] = {}
+    if isinstance(dmethod, Mapping):   # a blend, like {salary: 0.6, equal: 0.4}
+        blend, dmethod = parse_blend(r, dmethod, SHARING_METHODS), "blended"
+        for key in sorted({k for m in blend for k in SHARING_METHODS[m].required}):
+            if not d.get(key):
+                r.problem(f"distribution.{key}", f"is required for method {', '.join(blend)}; expected "
+                          f"{REQUIRED_KEY_EXPECT[key]}")
+    elif not isinstance(dmethod, str) or dmethod not in SHARING_METHODS:
         r.problem("distribution.method",
                   f"unknown method {dmethod!r}; expected one of: {', '.join(SHARING_METHODS)}")
     points = r.weights(d, "points", "distribution.points", "role")
@@ -248,13 +185,15 @@ def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
         individual_cap=r.number(d, "individual_cap", "distribution.individual_cap", low=0, high=1,
                                 expect="a fraction from 0 to 1 of the person's salary for the period, like 0.25",
                                 percent_hint=True),
+        blend=blend,
     )
+    year = parse_year(r, top, method) if "year" in top else None
     if r.problems:
         raise InputError(r.problems)
-    return Plan(gates=gates, pool=pool, distribution=distribution, source=source)
+    return Plan(gates=gates, pool=pool, distribution=distribution, source=source, year=year)
 
 
-def _parse_metric(r: _Reader, value: Any) -> dict[str, float]:
+def _parse_metric(r: PlanReader, value: Any) -> dict[str, float]:
     if isinstance(value, str):
         if value not in METRICS:
             r.problem("pool.metric", f"unknown metric {value!r}; expected revenue, gop or a blend like {{revenue: 0.5, gop: 0.5}}")
@@ -278,7 +217,7 @@ def _parse_metric(r: _Reader, value: Any) -> dict[str, float]:
     return {"gop": 1.0}
 
 
-def _parse_curve(r: _Reader, value: Any) -> tuple[tuple[float, float], ...]:
+def _parse_curve(r: PlanReader, value: Any) -> tuple[tuple[float, float], ...]:
     if value is None:
         return ()
     expect = "a list of [attainment, multiple] points like [[0.9, 0.5], [1.0, 1.0], [1.2, 1.5]]"
@@ -332,13 +271,14 @@ def plan_to_dict(plan: Plan) -> dict:
         "gates": gates,
         "pool": pool,
         "distribution": {
-            "method": d.method,
+            "method": dict(d.blend) if d.method == "blended" else d.method,
             "points": dict(d.points),
             "department_weights": dict(d.department_weights),
             "require_employed_at_period_end": d.require_employed_at_period_end,
             "min_days_in_period": d.min_days_in_period,
             "individual_cap": d.individual_cap,
         },
+        **({} if plan.year is None else {"year": year_to_dict(plan.year)}),
     }
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from planning.money import Unit, unit_digits
+from planning.money import Unit, largest_remainder, unit_digits
 
-__all__ = ["SharingRule", "cap_cents", "employee_id_order"]
+__all__ = ["SharingRule", "SharedPool", "share_cents", "cap_cents", "employee_id_order"]
 
 
 def cap_cents(people: pd.DataFrame, unit: Unit = 2) -> np.ndarray:
@@ -184,3 +184,34 @@ def employee_id_order(ids) -> np.ndarray:
     ranks = np.empty(len(ids), dtype=np.int64)
     ranks[order] = np.arange(len(ids))
     return ranks
+
+
+@dataclass(frozen=True, eq=False)
+class SharedPool:
+    """One pool shared to the cent (:func:`share_cents`); amounts in integer minor units."""
+
+    payout_cents: np.ndarray     # int64, one per person
+    exact_cents: np.ndarray      # the exact (unrounded) shares
+    allocated_cents: int         # sum of payout_cents
+    capped: np.ndarray           # bool: paid their cap
+
+
+def share_cents(weights, caps, pool_cents: int, employee_ids=None, tie_order=None) -> SharedPool:
+    """Share ``pool_cents`` by weight under caps (whole minor units, inf: none), to the cent (4.2).
+
+    Water-filling gives the exact shares ``min(weight x level, cap)``; what nobody can take is
+    unallocated. Payouts are the exact shares floored with the leftover cents to the largest
+    remainders, ties to the lower employee_id (``tie_order``: :func:`employee_id_order`
+    computed once for several pools of the same people).
+    """
+    weights = np.asarray(weights, dtype=float)
+    caps = np.asarray(caps, dtype=float)
+    pool_cents = int(pool_cents)
+    rule = SharingRule.build(weights, caps)
+    allocated = int(round(float(rule.allocated(pool_cents)))) if pool_cents else 0
+    exact = rule.shares(pool_cents) if allocated else np.zeros(len(weights))
+    if tie_order is None:
+        tie_order = employee_id_order(employee_ids)
+    payouts = largest_remainder(exact, allocated, tie_order)
+    capped = (weights > 0) & np.isfinite(caps) & (payouts >= caps) & (allocated > 0)
+    return SharedPool(payouts, exact, allocated, capped)

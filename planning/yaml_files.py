@@ -5,6 +5,7 @@ YAML reads as text gets a hint on how to write it."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import yaml
 
 from planning.errors import InputError, Problem
 
-__all__ = ["read_yaml", "text_number_hint"]
+__all__ = ["read_yaml", "text_number_hint", "PlanReader"]
 
 
 class _DuplicateKey(yaml.YAMLError):
@@ -83,3 +84,76 @@ def text_number_hint(value: Any) -> str:
             return (f" (YAML reads {value} as text, not a number: write "
                     f"{np.format_float_positional(number, trim='-')})")
     return ""
+
+
+class PlanReader:
+    """Collects problems while pulling typed values out of a nested mapping."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(Problem(self.source, None, key, message))
+
+    def section(self, data: Mapping, key: str, allowed: tuple[str, ...]) -> dict:
+        value = data.get(key.rsplit(".", 1)[-1]) if key else data
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.problem(key, f"must be a mapping of keys ({', '.join(allowed)}), not {value!r}")
+            return {}
+        for unknown in sorted(set(map(str, value)) - set(allowed)):
+            prefix = f"{key}.{unknown}" if key else unknown
+            self.problem(prefix, f"unknown key; expected one of: {', '.join(allowed)}")
+        return dict(value)
+
+    def number(self, data: Mapping, key: str, path: str, *, low=None, high=None, low_open=False,
+               default=None, expect: str = "a number", percent_hint: bool = False):
+        if key not in data or data[key] is None:
+            return default
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(path, f"{value!r} is not a number{text_number_hint(value)}; expected {expect}")
+            return default
+        try:
+            value = float(value)
+        except OverflowError:  # an integer with hundreds of digits
+            self.problem(path, f"a {len(str(abs(value)))}-digit number is too large; expected {expect}")
+            return default
+        if value != value or value in (float("inf"), float("-inf")):
+            self.problem(path, f"{value!r} is not a finite number; expected {expect}")
+            return default
+        too_low = low is not None and (value <= low if low_open else value < low)
+        too_high = high is not None and value > high
+        if too_low or too_high:
+            hint = ""
+            if percent_hint and value > 1:
+                hint = f"; {value:g} looks like a percentage: write {value / 100:g} for {value:g}%"
+            self.problem(path, f"{value:g} is out of range; expected {expect}{hint}")
+            return default
+        return value
+
+    def boolean(self, data: Mapping, key: str, path: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.problem(path, f"{value!r} is not true or false")
+            return default
+        return value
+
+    def weights(self, data: Mapping, key: str, path: str, what: str) -> dict[str, float]:
+        value = data.get(key)
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            self.problem(path, f"must be a mapping of {what} to a number, like {{Manager: 2}}")
+            return {}
+        out = {}
+        for name in value:
+            number = self.number(value, name, f"{path}.{name}", low=0,
+                                 expect="a number of 0 or more")
+            if number is not None:
+                out[str(name)] = number
+        return out

@@ -80,3 +80,45 @@ def ledger_postings(draw, max_size=40):
         out.append(Posting(day, draw(st.sampled_from(chart)), draw(st.integers(-10**9, 10**9)),
                            draw(st.sampled_from(("Sales", "IT", "", "it"))), "AUD", "gl.csv", row))
     return out
+
+
+# --- the bonus year (domain section 6) ----------------------------------------------------------
+
+year_sections = st.fixed_dictionaries({
+    "settle": st.sampled_from(["quarter", "year_to_date"]),
+    "holdback": st.sampled_from([0, 0.2, 0.25, 0.5, 1]),
+    "year_end": st.fixed_dictionaries({"gates": st.sampled_from([{}, {"revenue": 1.0}, {"gop": 1.0},
+                                                                 {"revenue": 0.95, "gop": 1.0}])}),
+})
+
+blends = st.sampled_from([{"salary": 0.6, "equal": 0.4}, {"equal": 0.5, "points": 0.5},
+                          {"salary": 0.2, "equal": 0.3, "points": 0.5}])
+
+
+@st.composite
+def year_plans(draw):
+    """A plan mapping with a ``year:`` section (weights only where the contract allows them)."""
+    data = draw(plans)
+    data = {**data, "distribution": dict(data["distribution"]), "year": dict(draw(year_sections))}
+    if draw(st.booleans()):
+        data["distribution"]["method"] = draw(blends)
+    if data["pool"]["method"] == "payout_curve" and data["year"]["settle"] == "year_to_date" and draw(st.booleans()):
+        data["year"]["weights"] = draw(st.sampled_from([[0.1, 0.2, 0.3, 0.4], [0.2, 0.2, 0.2, 0.4],
+                                                        [0, 0, 0, 1]]))
+    if draw(st.booleans()):
+        data["pool"] = {**data["pool"], "floor": draw(st.sampled_from([0, 2_000, 20_000])), "cap": None}
+    return data
+
+
+@st.composite
+def year_figures(draw, quarters=4):
+    """``quarters`` quarters of (revenue, cogs, opex, revenue_target, gop_target) in whole cents."""
+    out = []
+    for _ in range(quarters):
+        revenue_target = draw(st.integers(500_000, 2_000_000))
+        gop_target = draw(st.integers(50_000, 300_000))
+        revenue = round(revenue_target * draw(st.floats(0.8, 1.2)), 2)
+        gop = round(gop_target * draw(st.one_of(st.floats(-0.5, 0.95), st.floats(0.95, 1.6), st.floats(1.0, 1.3))), 2)
+        cogs = round(revenue * 0.4, 2)
+        out.append((revenue, cogs, round(revenue - cogs - gop, 2), float(revenue_target), float(gop_target)))
+    return out

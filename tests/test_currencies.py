@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -227,3 +227,33 @@ def test_workbook_holds_the_minor_unit(company, tmp_path, capsys):
     header = [c.value for c in sheet[1]]
     assert sheet.cell(row=2, column=header.index("payout") + 1).number_format == money_format(currency)
     assert money_format(currency).startswith(f'"{currency}" #,##0' + ("" if digits == 0 else "." + "0" * digits + ";"))
+
+
+def test_year_adds_up_in_the_minor_unit(company, tmp_path, capsys):
+    """The bonus year in JPY and KWD: every amount whole minor units, and section 6.3's sums exact."""
+    folder, currency = company
+    digits = minor_digits(currency)
+    year_folder = tmp_path / "year"
+    shutil.copytree(folder, year_folder)
+    plan = (year_folder / "plan.yaml").read_text()
+    (year_folder / "plan.yaml").write_text(plan + "year: {settle: year_to_date, holdback: 0.2, "
+                                           "year_end: {gates: {revenue: 1.0, gop: 1.0}}}\n")
+    units = lambda x: round(x * 10**digits)  # noqa: E731
+    for fy in ("2025", "2026"):
+        assert main(["year", "--data", str(year_folder), "--year", fy, "--json"]) == 0
+        data = json.loads(capsys.readouterr().out)
+        amounts = [v for q in data["quarters"] for k, v in q.items() if k != "period"]
+        amounts += [p["total"] for p in data["people"]] + [p["year_end"] for p in data["people"]]
+        assert _whole(amounts, digits)
+        for q in data["quarters"]:
+            assert units(q["allocated"]) + units(q["unallocated"]) + units(q["held_back"]) == units(q["pool"])
+            assert units(q["held_back"]) == int((Decimal("0.2") * units(q["pool"])).quantize(Decimal(1), ROUND_HALF_UP))
+        end = data["year_end"]
+        assert units(end["released"]) + units(end["forfeited"]) == units(end["reserve"])
+        paid = sum(units(p["total"]) for p in data["people"])
+        unallocated = sum(units(q["unallocated"]) for q in data["quarters"]) + units(end["unallocated"])
+        assert paid + unallocated + units(end["forfeited"]) == sum(units(q["pool"]) for q in data["quarters"])
+    assert main(["bonus", "--data", str(year_folder), "--period", "2026Q4", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert _whole([a["payout"] for a in data["allocations"]] + [data["held_back"]], digits)
+    assert units(data["allocated"]) + units(data["unallocated"]) + units(data["held_back"]) == units(data["pool"])

@@ -53,10 +53,13 @@ def test_every_sharing_method_parses_and_pays_the_whole_pool(tiny, name):
 
 def test_unknown_methods_list_the_registries_in_order():
     with pytest.raises(InputError) as exc:
-        parse_plan({"pool": {"method": "bogus", "rate": 0.1}, "distribution": {"method": {"salary": 1}}})
+        # A mapping is a blend (domain 4.2: {salary: 0.6, equal: 0.4}); its unknown method lists the registry too.
+        parse_plan({"pool": {"method": "bogus", "rate": 0.1}, "distribution": {"method": {"salary": 1, "shares": 0}}})
     assert [p.message for p in exc.value.problems] == [
         "unknown method 'bogus'; expected one of: excess_gop_share, gop_share, payout_curve",
-        "unknown method {'salary': 1}; expected one of: equal, salary, points"]
+        "unknown method 'shares' in the blend; expected one of: equal, salary, points"]
+    with pytest.raises(InputError, match="unknown method 'shares'; expected one of: equal, salary, points"):
+        parse_plan({"pool": {"rate": 0.1}, "distribution": {"method": "shares"}})
 
 
 def test_the_cockpit_offers_exactly_the_registries():

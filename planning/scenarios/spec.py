@@ -296,7 +296,7 @@ def roles_without_points(plan: Plan, staff: pd.DataFrame) -> Problem | None:
     (``distribution.method: points``, ``distribution.points``) must be checked again, or the
     engine blames plan.yaml at run time. The Problem's file and key are the caller's to set.
     """
-    if plan.distribution.method != "points":
+    if "points" not in plan.distribution.methods:
         return None
     for role in staff["role"]:
         if plan.distribution.points_for(role) is None:

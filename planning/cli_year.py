@@ -1,0 +1,61 @@
+"""The bonus year at the command line: ``planning year`` and ``bonus --period`` with a year plan.
+
+Edge code beside :mod:`planning.cli` (which registers these and writes the files): each
+function returns the result and the text to print, from :mod:`planning.year` and
+:mod:`planning.year_words`.
+"""
+
+from __future__ import annotations
+
+import json
+
+__all__ = ["add_year_parser", "year_output", "year_bonus_output"]
+
+
+def add_year_parser(sub, data_arg, plan_arg, func) -> None:
+    """Register ``planning year`` on the CLI's subparsers."""
+    p = sub.add_parser("year", help="the bonus year: each quarter's pool, holdback and reserve, and the year end")
+    data_arg(p)
+    p.add_argument("--year", required=True, help="fiscal year like 2026 (the one that ends in 2026)")
+    plan_arg(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--output", help="write to this file instead of stdout (only on success)")
+    p.add_argument("--xlsx", help="also write a workbook (quarters, year_end and people sheets) for the bookkeeper")
+    p.set_defaults(func=func)
+
+
+def year_output(args, dataset, plan):
+    """``planning year``: (YearResult, text)."""
+    from planning.year import year_for_dataset
+    from planning.year_words import year_text
+
+    result = year_for_dataset(dataset, args.year, plan)
+    text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.json
+            else year_text(dataset.company.name, result))
+    return result, text
+
+
+def year_bonus_output(args, dataset, plan):
+    """``bonus --period P`` with a ``year:`` plan: (BonusResult of P as its year settles it, text).
+
+    Its JSON is ``bonus --json``'s with ``earned_to_date``, ``shared_now`` and ``held_back``
+    added (``pool`` is P_k = allocated + unallocated + held back).
+    """
+    from planning.money import format_cents
+    from planning.words import bonus_text
+    from planning.year import quarter_as_bonus, year_for_dataset
+    from planning.year_words import explain_quarter
+
+    period = dataset.require_period(args.period)
+    year = year_for_dataset(dataset, period.year, plan, upto=period)
+    q = year.quarter(period)
+    result = quarter_as_bonus(year, period)
+    if args.json:
+        data = result.to_dict()
+        data.update(earned_to_date=q.earned_to_date, shared_now=q.shared_now, held_back=q.held_back)
+        return result, json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = bonus_text(dataset.company.name, result)
+    text += "\n  In its year:\n" + "".join(f"  {line}\n" for line in explain_quarter(year, period))
+    text += f"  Pool {format_cents(q.pool, result.currency)} = allocated {format_cents(q.allocated, result.currency)} + " \
+            f"unallocated {format_cents(q.unallocated, result.currency)} + held back {format_cents(q.held_back, result.currency)}\n"
+    return result, text
