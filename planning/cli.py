@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+from planning.cli_year import add_year_parser, year_bonus_output
 from planning.errors import InputError
 
 __all__ = ["main", "build_parser"]
@@ -86,23 +87,12 @@ def cmd_bonus(args) -> int:
 
     dataset, plan = _load(args)
     if plan.year is not None:   # the quarter as its bonus year settles it
-        from planning.cli_year import year_bonus_output
         result, text = year_bonus_output(args, dataset, plan)
     else:
         result = bonus_for_period(dataset, args.period, plan)
         text = (json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n" if args.json
                 else bonus_text(dataset.company.name, result))
     _write_outputs(args, result, text)
-    if not args.output:
-        sys.stdout.write(text)
-    return 0
-
-
-def cmd_year(args) -> int:
-    from planning.cli_year import year_output
-    from planning.export import year_workbook
-    result, text = year_output(args, *_load(args))
-    _write_outputs(args, result, text, year_workbook)
     if not args.output:
         sys.stdout.write(text)
     return 0
@@ -317,8 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "name, period, pay_item, amount, currency (docs/payroll.md)")
     p.set_defaults(func=cmd_bonus)
 
-    from planning.cli_year import add_year_parser
-    add_year_parser(sub, _data_arg, _plan_arg, cmd_year)
+    add_year_parser(sub, _data_arg, _plan_arg, _load, _write_outputs)
 
     p = sub.add_parser("report", help="render quarterly reports (HTML) for the owner and for all staff")
     _data_arg(p)

@@ -8,12 +8,13 @@ function returns the result and the text to print, from :mod:`planning.year` and
 from __future__ import annotations
 
 import json
+import sys
 
 __all__ = ["add_year_parser", "year_output", "year_bonus_output"]
 
 
-def add_year_parser(sub, data_arg, plan_arg, func) -> None:
-    """Register ``planning year`` on the CLI's subparsers."""
+def add_year_parser(sub, data_arg, plan_arg, load, write_outputs) -> None:
+    """Register ``planning year`` on the CLI's subparsers (``load`` and ``write_outputs``: the CLI's)."""
     p = sub.add_parser("year", help="the bonus year: each quarter's pool, holdback and reserve, and the year end")
     data_arg(p)
     p.add_argument("--year", required=True, help="fiscal year like 2026 (the one that ends in 2026)")
@@ -21,7 +22,18 @@ def add_year_parser(sub, data_arg, plan_arg, func) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--output", help="write to this file instead of stdout (only on success)")
     p.add_argument("--xlsx", help="also write a workbook (quarters, year_end and people sheets) for the bookkeeper")
-    p.set_defaults(func=func)
+    p.set_defaults(func=lambda args: cmd_year(args, load, write_outputs))
+
+
+def cmd_year(args, load, write_outputs) -> int:
+    """``planning year``: the text or JSON to stdout (or ``--output``), ``--xlsx`` beside it."""
+    from planning.export import year_workbook
+
+    result, text = year_output(args, *load(args))
+    write_outputs(args, result, text, year_workbook)
+    if not args.output:
+        sys.stdout.write(text)
+    return 0
 
 
 def year_output(args, dataset, plan):
