@@ -38,12 +38,15 @@ lab: $(STAMP)
 # The cockpit on DATA (`make app DATA=/home/me/acme`): papermill writes the notebook with
 # DATA and the design path in its parameters, then Voila serves that copy on localhost.
 APP_NOTEBOOK := $(OUT)/.app/01_explore_bonus.ipynb
+# The "planning" Voila template (planning/share/voila/templates/planning) is Voila's lab
+# template without its CDN stylesheets: the app loads nothing from the network.
+app: export JUPYTER_PATH := $(abspath planning/share)
 app: $(STAMP)
 	@mkdir -p $(dir $(APP_NOTEBOOK))
 	$(VENV)/bin/papermill --prepare-only --no-progress-bar planning/notebooks/01_explore_bonus.ipynb \
 		$(APP_NOTEBOOK) -r data_path "$(abspath $(DATA))" \
 		-r design_path "$(abspath $(OUT))/plan-design.yaml"
-	$(VENV)/bin/voila $(APP_NOTEBOOK) --no-browser --port=$(PORT) --Voila.ip=127.0.0.1
+	$(VENV)/bin/voila $(APP_NOTEBOOK) --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --template=planning
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

@@ -146,11 +146,8 @@ def cmd_report(args) -> int:
     started = time.perf_counter()
     try:
         paths = render_reports(jobs, args.out, workers=args.jobs, progress=args.all and not args.quiet)
-    except ReportError as exc:
-        for key, reason in exc.failures.items():
-            print(f"error: report {key}: {reason}", file=sys.stderr)
-        print(f"index: {Path(args.out) / 'index.html'}", file=sys.stderr)
-        return 1
+    except ReportError as exc:  # what was published, what failed; exit 2 if a page could not be written
+        return exc.print_report(len(jobs), Path(args.out) / "index.html", EXIT_BAD_INPUT)
     seconds = time.perf_counter() - started
     for path in paths:
         print(path)
@@ -394,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `planning bonus ... | head`
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
         return 0
+    except OSError as exc:  # the last net (no space, read-only, a name too long): one line, exit 2
+        return print(f"error: {exc.filename or 'a file'}: {exc.strerror or exc}", file=sys.stderr) or EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -48,26 +48,37 @@ def write_all_atomic(files: list[tuple[Path | str, Callable[[Path], None]]], mod
     path, and only when every one succeeded are they renamed into place.
 
     Raises :class:`CannotWrite` naming the path when one cannot be written (a folder, a
-    folder that cannot be made, no permission); nothing is written then.
+    folder that cannot be made, no permission, a read-only file system, no space left, a
+    name too long); nothing is written then and no temporary file is left behind.
     """
     paths = [Path(path) for path, _ in files]
     for path in paths:
-        if path.is_dir():
+        try:
+            is_dir = path.is_dir()
+        except OSError as exc:  # a name too long, a loop of links
+            raise CannotWrite(path, exc) from exc
+        if is_dir:
             raise CannotWrite(path, IsADirectoryError(21, "Is a directory"))
     temps: list[Path] = []
     try:
         for path, (_, write) in zip(paths, files, strict=True):
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except FileExistsError:  # a file where a folder of the path belongs
+                    raise NotADirectoryError(errno.ENOTDIR, "Not a directory: a file is in the way") from None
+                fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:60]}.", suffix=".tmp", dir=path.parent)
             except OSError as exc:
                 raise CannotWrite(path, exc) from exc
             os.close(fd)
             temps.append(Path(tmp_name))
-            write(temps[-1])
-            with open(temps[-1], "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.chmod(temps[-1], mode)
+            try:
+                write(temps[-1])
+                with open(temps[-1], "rb+") as fh:
+                    os.fsync(fh.fileno())
+                os.chmod(temps[-1], mode)
+            except OSError as exc:  # no space left, quota, I/O error: the path, not the temporary name
+                raise CannotWrite(path, exc) from exc
         for tmp, path in zip(temps, paths, strict=True):
             try:
                 os.replace(tmp, path)

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from planning.errors import InputError
+from planning.input_limits import MAX_TABLE_BYTES, read_bounded
 
 __all__ = ["RawTable", "header_name", "column_letter", "find_header", "HEADER_SEARCH_ROWS", "read_csv_table",
            "cell_text", "read_workbook_tables"]
@@ -134,11 +135,8 @@ def read_csv_table(path: Path) -> RawTable:
     Bytes that are not UTF-8 become U+FFFD, which :func:`check_columns` reports with the
     cell; a file that cannot be read at all raises InputError.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError.single(path.name, f"cannot be read ({exc.strerror or exc.__class__.__name__}); "
-                                "expected a CSV file") from None
+    # a pipe, a device or a folder is refused unopened; a file over the limit unread (issue 11)
+    data = read_bounded(path, path.name, MAX_TABLE_BYTES, "a CSV file")
     text = data.decode("utf-8-sig", errors="replace")
     first_line = next((line for line in text.splitlines() if line.strip()), "")   # the header's line
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","

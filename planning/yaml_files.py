@@ -13,6 +13,7 @@ import numpy as np
 import yaml
 
 from planning.errors import InputError, Problem
+from planning.input_limits import MAX_YAML_BYTES, YamlTooComplex, load_yaml_bounded, read_bounded
 
 __all__ = ["read_yaml", "text_number_hint", "PlanReader"]
 
@@ -45,18 +46,17 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 
 def read_yaml(path: Path, label: str | None = None) -> Any:
     """Load a YAML file; a syntax error or a repeated key becomes an InputError naming the line."""
-    label = label or path.name
+    label = label or Path(path).name
+    # a pipe, a device or a folder is refused unopened; a file over the limit unread (issue 11)
+    data = read_bounded(Path(path), label, MAX_YAML_BYTES, "a YAML file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError.single(label, "file not found") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError.single(label, "is not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError.single(label, f"cannot be read ({exc.strerror or exc.__class__.__name__}); "
-                                "expected a YAML file") from None
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return load_yaml_bounded(text, _UniqueKeyLoader)
+    except YamlTooComplex as exc:
+        raise InputError([Problem(label, exc.line, None, str(exc))]) from None
     except _DuplicateKey as exc:
         where = "earlier on the same line" if exc.first_line == exc.line else f"also on line {exc.first_line}"
         raise InputError([Problem(label, exc.line, None, f"key {exc.key!r} is written twice ({where}); "

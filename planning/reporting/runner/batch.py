@@ -18,6 +18,8 @@ from pathlib import Path
 import nbformat
 from papermill.exceptions import PapermillExecutionError
 
+from planning.files import CannotWrite
+from planning.lifeline import die_with_parent, stopping
 from planning.notebooks import REPORT_TEMPLATE, notebook_path
 from planning.reporting.defaults import AUDIENCES, DEFAULT_DRAWS, DEFAULT_SEED
 from planning.reporting.publishing import (
@@ -64,7 +66,8 @@ def execute_job(session: KernelSession, job: ReportJob, template: Path | str | N
     template = Path(template) if template is not None else DEFAULT_TEMPLATE
     params = check_parameters(job.parameters, declared_parameters(template))
     notebook = _audience_notebook(template, job.audience)
-    with tempfile.TemporaryDirectory(prefix="planning-report-") as work:
+    # inside the session's private folder, so whoever removes that folder removes this too
+    with tempfile.TemporaryDirectory(prefix="planning-report-", dir=session.folder) as work:
         try:
             return session.execute(notebook, params, Path(work))
         except PapermillExecutionError as exc:
@@ -76,7 +79,12 @@ def execute_job(session: KernelSession, job: ReportJob, template: Path | str | N
 
 def _render_job(session: KernelSession, job: ReportJob, out: Path, template: Path) -> Path:
     page = render_html(execute_job(session, job, template), job.title or job.key)
-    return publish_html(out / report_filename(job.period, job.audience), page, FILE_MODES[job.audience])
+    if stopping():  # the command that asked for this page has died: publish nothing more
+        raise SystemExit(1)
+    try:
+        return publish_html(out / report_filename(job.period, job.audience), page, FILE_MODES[job.audience])
+    except CannotWrite as exc:  # this page's own failure; the previous page, if any, is untouched
+        raise ReportError({job.key: f"{exc.path} cannot be written ({exc.strerror})"}, unwritten=[job.key]) from None
 
 
 # --- worker processes ----------------------------------------------------------------------
@@ -90,20 +98,26 @@ def _worker_start(template: str, start_timeout: float, execution_timeout: float,
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     session = KernelSession(start_timeout, execution_timeout, retries)
     _WORKER.update(session=session, template=Path(template))
+    # killed outright (kill -9), the command cannot stop its workers: each stops itself
+    die_with_parent(session.kill_now)
     multiprocessing.util.Finalize(session, session.close, exitpriority=10)
     with contextlib.suppress(ReportError):  # reported by the first job, which tries again
         session.start()
 
 
-def _worker_render(jobs: list[ReportJob], out: str) -> list[tuple[str, str | None, str | None]]:
+def _worker_render(jobs: list[ReportJob], out: str) -> list[tuple[str, str | None, str | None, bool]]:
     """Render a quarter's jobs one after the other on this worker's kernel (so the owner and
     staff reports of a quarter share their charts); (key, path, None) or (key, None, reason)."""
     results = []
     for job in jobs:
+        if stopping():
+            _WORKER["session"].kill_now()
+            os._exit(1)
         try:
-            results.append((job.key, str(_render_job(_WORKER["session"], job, Path(out), _WORKER["template"])), None))
+            results.append((job.key, str(_render_job(_WORKER["session"], job, Path(out), _WORKER["template"])), None,
+                            False))
         except ReportError as exc:
-            results.append((job.key, None, "; ".join(exc.failures.values())))
+            results.append((job.key, None, "; ".join(exc.failures.values()), bool(exc.unwritten)))
     return results
 
 
@@ -153,6 +167,7 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
     workers = max(1, min(workers or cpus, cpus, len(jobs) or 1))
     done: dict[str, Path] = {}
     failures: dict[str, str] = {}
+    unwritten: set[str] = set()
     bar = tqdm(total=len(jobs), desc="reports", unit="report", file=sys.stderr, disable=not progress,
                dynamic_ncols=True)
     try:
@@ -163,6 +178,7 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
                         done[job.key] = _render_job(session, job, out, template)
                     except ReportError as exc:
                         failures[job.key] = "; ".join(exc.failures.values())
+                        unwritten |= {job.key} if exc.unwritten else set()
                     bar.update()
         else:
             context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
@@ -175,11 +191,12 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
                 try:
                     for future in as_completed(futures):
                         try:
-                            for key, path, reason in future.result():
+                            for key, path, reason, not_written in future.result():
                                 if path is not None:
                                     done[key] = Path(path)
                                 else:
                                     failures[key] = reason
+                                    unwritten |= {key} if not_written else set()
                         except Exception as exc:  # a worker process died
                             for job in futures[future]:
                                 failures[job.key] = f"{type(exc).__name__}: {exc}"
@@ -189,9 +206,13 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
                     raise
     finally:
         bar.close()
-        write_index(out)
+        try:
+            write_index(out)  # lists the pages that are there, whatever happened above
+        except CannotWrite as exc:
+            failures["index"] = f"{exc.path} cannot be written ({exc.strerror})"
+            unwritten.add("index")
     if failures:
-        raise ReportError(failures)
+        raise ReportError(failures, unwritten, [done[job.key] for job in jobs if job.key in done])
     return [done[job.key] for job in jobs]
 
 

@@ -26,9 +26,34 @@ class ReportError(RuntimeError):
     ``failures`` maps ``"<period>-<audience>"`` to a one-line reason.
     """
 
-    def __init__(self, failures: Mapping[str, str]):
+    def __init__(self, failures: Mapping[str, str], unwritten: Sequence[str] = (),
+                 published: Sequence[Path] = ()):
         self.failures = dict(failures)
+        self.unwritten = set(unwritten)    # keys that failed because a file could not be written
+        self.published = list(published)   # the pages of the same batch that were published
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.failures.items()))
+
+    def report_lines(self, total: int, index: Path) -> list[str]:
+        """One ``error:`` line per failure, then what was published and what failed."""
+        lines = [f"error: {'the index' if key == 'index' else 'report ' + key}: {reason}"
+                 for key, reason in self.failures.items()]
+        failed = [key for key in self.failures if key != "index"]
+        lines.append(f"published {len(self.published)} of {total} report{'s' if total != 1 else ''}"
+                     + (f"; failed: {', '.join(failed)}" if failed else "")
+                     + ("; the index could not be written" if "index" in self.failures
+                        else f"; the index lists what is there: {index}"))
+        return lines
+
+    def print_report(self, total: int, index: Path, unwritten_status: int = 2) -> int:
+        """Print the published pages (stdout) and :meth:`report_lines` (stderr); the exit status:
+        ``unwritten_status`` when a file could not be written, else 1."""
+        import sys
+
+        for path in self.published:
+            print(path)
+        for line in self.report_lines(total, index):
+            print(line, file=sys.stderr)
+        return unwritten_status if self.unwritten else 1
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,14 @@ between parallel start-ups). Start-up failures are retried a bounded number of t
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
 import logging
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +30,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
+from planning.lifeline import remove_folder, stopping
 from planning.reporting.runner.jobs import ReportError
 
 __all__ = ["KernelSession", "WarmKernelEngine", "START_TIMEOUT", "EXECUTION_TIMEOUT", "RETRIES"]
@@ -101,11 +106,19 @@ class KernelSession:
         from ipykernel.kernelspec import write_kernel_spec
 
         spec_root = self._dir / "kernels"
-        write_kernel_spec(spec_root / KERNEL_NAME)
+        spec_dir = Path(write_kernel_spec(spec_root / KERNEL_NAME))
+        # the kernel runs through planning.kernel_launcher, which ends it (and removes this
+        # private folder) when the process that started it dies
+        spec_file = spec_dir / "kernel.json"
+        spec = json.loads(spec_file.read_text(encoding="utf-8"))
+        spec["argv"] = [sys.executable, "-m", "planning.kernel_launcher", "-f", "{connection_file}"]
+        spec_file.write_text(json.dumps(spec), encoding="utf-8")
         return KernelSpecManager(kernel_dirs=[str(spec_root)], ensure_native_kernel=False)
 
     def start(self) -> None:
         """Start the kernel, retrying start-up races a bounded number of times."""
+        if stopping():  # the process that wanted this kernel has died: start nothing
+            raise SystemExit(1)
         if self._dir is None:
             self._dir = Path(tempfile.mkdtemp(prefix="planning-kernel-"))
         last: BaseException | None = None
@@ -125,9 +138,11 @@ class KernelSession:
                                      f"({type(last).__name__}: {last})" + (f"; kernel said: {tail[0]}" if tail else "")})
 
     def _start_once(self, attempt: int) -> None:
-        env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1")
+        env = dict(os.environ, MPLBACKEND="Agg", PYDEVD_DISABLE_FILE_VALIDATION="1",
+                   PLANNING_KERNEL_DIR=str(self._dir))
         km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=self._spec_manager(),
-                                transport="ipc", ip=str(self._dir / f"kernel-{attempt}"))
+                                transport="ipc", ip=str(self._dir / f"kernel-{attempt}"),
+                                connection_file=str(self._dir / f"kernel-{attempt}.json"))
         self._km = km
         with open(self._dir / "kernel.log", "ab") as err:
             run_sync(km.start_kernel)(cwd=str(self._dir), env=env, stdout=err, stderr=err)
@@ -158,6 +173,23 @@ class KernelSession:
     def restart(self) -> None:
         self._stop_kernel()
         self.start()
+
+    @property
+    def folder(self) -> Path | None:
+        """The private directory (kernel spec, sockets, each run's work folder), once started."""
+        return self._dir
+
+    def kill_now(self) -> None:
+        """End the kernel at once (SIGKILL) and remove the private directory: for a process
+        whose parent died, with no time for a polite shutdown."""
+        km = self._km
+        pid = getattr(getattr(km, "provisioner", None), "pid", None) if km is not None else None
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        if self._dir is not None:
+            remove_folder(self._dir)
 
     def close(self) -> None:
         """Shut the kernel down and remove the private directory."""
