@@ -7,12 +7,14 @@ DATA ?= data
 OUT ?= reports
 PORT ?= 8866
 
-.PHONY: demo test lint unit notebooks lab app bench xlsx clean
+.PHONY: demo test lint unit notebooks install-check lab app bench xlsx clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	@# the distribution was called `planning` before 0.1.0 was published; drop that old install
+	@$(PY) -m pip uninstall --quiet --yes planning 2>/dev/null || true
+	$(PY) -m pip install --quiet -e '.[dev]'   # dev = workbook, app, scale, books + the test tools
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -20,7 +22,13 @@ demo: $(STAMP)
 	$(PY) -m planning report --data $(DATA) --all --out $(OUT)
 	@echo "Open $(OUT)/index.html in a browser."
 
-test: lint unit notebooks
+test: lint unit notebooks install-check
+
+# A wheel built from this checkout, installed (not editable) into a fresh venv in a temporary
+# folder: the core alone runs every core command and names the extra the others need; with
+# [workbook,app,books] report, app, lab and import from Beancount run too.
+install-check: $(STAMP)
+	$(PY) scripts/check_install.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check planning tests benchmarks scripts
@@ -33,20 +41,13 @@ notebooks: $(STAMP)
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider notebooks/ planning/notebooks/
 
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/planning lab --dir notebooks
 
-# The cockpit on DATA (`make app DATA=/home/me/acme`): papermill writes the notebook with
-# DATA and the design path in its parameters, then Voila serves that copy on localhost.
-APP_NOTEBOOK := $(OUT)/.app/01_explore_bonus.ipynb
-# The "planning" Voila template (planning/share/voila/templates/planning) is Voila's lab
-# template without its CDN stylesheets: the app loads nothing from the network.
-app: export JUPYTER_PATH := $(abspath planning/share)
+# The cockpit on DATA (`make app DATA=/home/me/acme`), served by Voila on localhost: see
+# `planning app --help` (it serves with the "planning" Voila template, planning/share/voila:
+# Voila's lab template without its CDN stylesheets, so the app loads nothing from the network).
 app: $(STAMP)
-	@mkdir -p $(dir $(APP_NOTEBOOK))
-	$(VENV)/bin/papermill --prepare-only --no-progress-bar planning/notebooks/01_explore_bonus.ipynb \
-		$(APP_NOTEBOOK) -r data_path "$(abspath $(DATA))" \
-		-r design_path "$(abspath $(OUT))/plan-design.yaml"
-	$(VENV)/bin/voila $(APP_NOTEBOOK) --no-browser --port=$(PORT) --Voila.ip=127.0.0.1 --template=planning
+	$(VENV)/bin/planning app --data "$(abspath $(DATA))" --out "$(abspath $(OUT))" --port $(PORT)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done

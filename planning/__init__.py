@@ -39,12 +39,15 @@ from planning.scenarios import (
     sweep,
 )
 from planning.sharing import SharingRule
+from planning.version import DISTRIBUTION, VERSION
 from planning.words import explain_payout, explain_pool, sharing_rule_text
-
-__version__ = "0.1.0"
 from planning.year import QuarterSettlement, YearEnd, YearResult, settle_year, year_for_dataset
 
+__version__ = VERSION
+
 __all__ = [
+    "DISTRIBUTION",
+    "__version__",
     "FiscalYear",
     "YearPlan",
     "QuarterSettlement",

@@ -13,16 +13,18 @@ import sys
 __all__ = ["add_year_parser", "year_output", "year_bonus_output"]
 
 
-def add_year_parser(sub, data_arg, plan_arg, load, write_outputs) -> None:
+def add_year_parser(sub, load, write_outputs) -> None:
     """Register ``planning year`` on the CLI's subparsers (``load`` and ``write_outputs``: the CLI's)."""
-    p = sub.add_parser("year", help="the bonus year: each quarter's pool, holdback and reserve, and the year end")
-    data_arg(p)
-    p.add_argument("--year", required=True, help="fiscal year like 2026 (the one that ends in 2026)")
-    plan_arg(p)
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--output", help="write to this file instead of stdout (only on success)")
-    p.add_argument("--xlsx", help="also write a workbook (quarters, year_end and people sheets) for the bookkeeper")
-    p.set_defaults(func=lambda args: cmd_year(args, load, write_outputs))
+    from planning.commandline import add_command, output_option, plan_option
+
+    p = add_command(sub, "year", lambda args: cmd_year(args, load, write_outputs),
+                    "the bonus year: each quarter's pool, holdback and reserve, and the year end")
+    p.add_argument("--year", required=True, metavar="FY",
+                   help="fiscal year like 2026, the one that ends in 2026 (required)")
+    plan_option(p)
+    output_option(p)
+    p.add_argument("--xlsx", metavar="FILE", help="also write a workbook (quarters, year_end and people sheets) "
+                   "for the bookkeeper (default: none)")
 
 
 def cmd_year(args, load, write_outputs) -> int:

@@ -20,11 +20,12 @@ from importlib import metadata
 from pathlib import Path
 
 from planning.errors import InputError, Problem
+from planning.version import DISTRIBUTION, VERSION
 
 __all__ = ["file_sha256", "input_hashes", "check_input_hashes", "package_versions",
            "git_commit", "data_commit", "provenance", "KEY_PACKAGES"]
 
-KEY_PACKAGES = ("planning", "numpy", "pandas", "scipy", "matplotlib", "papermill", "nbconvert",
+KEY_PACKAGES = ("numpy", "pandas", "scipy", "matplotlib", "papermill", "nbconvert",
                 "nbclient", "ipykernel", "jinja2")
 
 _CHUNK = 1 << 20
@@ -73,8 +74,12 @@ def check_input_hashes(expected: dict[str, str], actual: dict[str, str]) -> None
 
 
 def package_versions(names=KEY_PACKAGES) -> dict[str, str]:
-    """Installed versions of the packages that shape the numbers and the page."""
-    versions = {"python": platform.python_version()}
+    """This package's version, then the installed versions of those that shape the numbers and the page.
+
+    This package's own comes from :mod:`planning.version`, so a checkout that was never
+    installed still names the version of its code.
+    """
+    versions = {DISTRIBUTION: VERSION, "python": platform.python_version()}
     for name in names:
         try:
             versions[name] = metadata.version(name)

@@ -9,7 +9,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EDGE_MODULES = {"ui", "reporting", "notebooks", "files", "provenance", "cli", "__main__", "export",
-                "lifeline", "kernel_launcher"}
+                "lifeline", "kernel_launcher", "commandline", "terminal", "launch", "importing"}
 FORBIDDEN = ("ipywidgets", "papermill", "nbconvert", "nbclient", "IPython", "voila")
 
 
@@ -150,7 +150,9 @@ def test_the_wheel_holds_the_notebooks_and_templates_the_package_runs(tmp_path):
 
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                     "--wheel-dir", str(tmp_path), str(ROOT)], check=True, capture_output=True, cwd=tmp_path)
-    (wheel,) = tmp_path.glob("planning-*.whl")
+    from planning.version import DISTRIBUTION
+
+    (wheel,) = tmp_path.glob(f"{DISTRIBUTION.replace('-', '_')}-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     packaged = {"planning/notebooks/quarterly_report.ipynb", "planning/notebooks/01_explore_bonus.ipynb",
                 "planning/notebooks/__init__.py", "planning/templates/statement.html.j2",
@@ -242,3 +244,31 @@ def test_no_source_module_is_over_400_lines():
     long = {str(p.relative_to(ROOT)): n for p in sorted((ROOT / "planning").rglob("*.py"))
             if (n := len(p.read_text().splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def test_packaging_metadata():
+    """The SPDX license with its file, one version, the extras, and no Jupyter in the core."""
+    import tomllib
+
+    from planning.version import DISTRIBUTION, VERSION
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["name"] == DISTRIBUTION == "success-bonus-workbook"
+    assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert project["dynamic"] == ["version"] and "version" not in project
+    core = {d.split(">")[0].split("[")[0] for d in project["dependencies"]}
+    assert not core & {"jupyterlab", "ipywidgets", "ipykernel", "papermill", "nbconvert", "nbformat", "voila",
+                       "dask", "distributed", "beancount"}
+    extras = project["optional-dependencies"]
+    assert {"workbook", "app", "scale", "books", "dev"} <= set(extras)
+    assert f"{DISTRIBUTION}[workbook,app,scale,books]" in extras["dev"]
+    assert "## [Unreleased]" in (ROOT / "CHANGELOG.md").read_text()
+    import planning
+
+    assert planning.__version__ == VERSION
+
+
+def test_environment_yml_is_named_after_the_distribution():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["name"] == "success-bonus-workbook"

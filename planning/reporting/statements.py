@@ -36,6 +36,7 @@ from planning.money import format_cents, format_money, format_percent
 from planning.provenance import input_hashes
 from planning.reporting.content.gates import gate_distances
 from planning.reporting.publishing import TEMPLATES_DIR, output_folder
+from planning.version import DISTRIBUTION, VERSION
 from planning.words import pool_sentences, sharing_rule_text, weight_sentence
 
 __all__ = ["Statement", "statement_filename", "build_statements", "render_statements", "write_statements"]
@@ -178,7 +179,7 @@ def render_statements(dataset: Dataset, result: BonusResult, plan_path: Path | s
     hashes = input_hashes(dataset.sources, plan_path)
     generated = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     context = {"company": dataset.company.name, "period": result.period, "generated": generated,
-               "hashes": hashes}
+               "hashes": hashes, "made_by": f"{DISTRIBUTION} {VERSION}"}
     page = env.get_template("statement.html.j2")
     pages = {s.filename: page.render(s=s, **context) for s in statements}
     pages["index.html"] = env.get_template("statements_index.html.j2").render(

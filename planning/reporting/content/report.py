@@ -23,6 +23,7 @@ from planning.reporting.defaults import (
     audience_problems,
     report_parameters,
 )
+from planning.version import DISTRIBUTION, VERSION
 from planning.words import GLOSSARY, OWNER_ONLY_TERMS
 
 __all__ = ["QuarterlyReport", "build_report"]
@@ -57,7 +58,7 @@ class QuarterlyReport(ScoreboardSections, PayoutSections, MarketingSection, Outl
                   for k, v in info["parameters"].items() if k != "inputs_sha256"]
         inputs = [[name, digest] for name, digest in info["inputs"].items()]
         versions = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
-        facts = [["seed", info["seed"]], ["code commit", info["code_commit"] or "not a git checkout"],
+        facts = [["made by", f"{DISTRIBUTION} {VERSION}"], ["seed", info["seed"]], ["code commit", info["code_commit"] or "not a git checkout"],
                  ["data commit", info["data_commit"] or "not in a git repository"],
                  ["packages", versions], ["generated (UTC)", info["generated_utc"]]]
         return [section(

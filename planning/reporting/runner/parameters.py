@@ -17,7 +17,7 @@ import papermill
 
 from planning.errors import InputError, Problem
 
-__all__ = ["declared_parameters", "check_parameters"]
+__all__ = ["declared_parameters", "check_parameters", "prepare_notebook"]
 
 _MAX_DEPTH = 8
 
@@ -100,3 +100,16 @@ def check_parameters(parameters: Mapping[str, object], declared: Iterable[str]) 
     if problems:
         raise InputError(problems)
     return copy.deepcopy(dict(parameters))
+
+
+def prepare_notebook(notebook: Path | str, dest: Path | str, parameters: Mapping[str, object]) -> Path:
+    """Write a copy of ``notebook`` to ``dest`` with ``parameters`` injected, running nothing.
+
+    For a notebook served by a tool that cannot pass parameters (Voila): papermill's
+    prepare-only mode writes the injected-parameters cell. The parameters pass
+    :func:`check_parameters` against the names the notebook declares first.
+    """
+    params = check_parameters(parameters, declared_parameters(notebook))
+    papermill.execute_notebook(str(notebook), str(dest), parameters=params, prepare_only=True,
+                               progress_bar=False, log_output=False)
+    return Path(dest)
