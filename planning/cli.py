@@ -323,8 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan_option(p)
     output_option(p)
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
-                   help="a progress bar on stderr, only ever on a terminal (default: one appears if the run "
-                        f"takes over {PROGRESS_DELAY:g} s)")
+                   help="a progress bar on stderr; off a terminal a plain line per tenth (default: a bar on a "
+                        f"terminal if the run takes over {PROGRESS_DELAY:g} s, else nothing)")
 
     add_import_commands(sub)
     add_server_commands(sub)

@@ -106,6 +106,30 @@ class _Bar:
         self.close()
 
 
+class _Lines:
+    """Asked-for progress where there is no terminal: a plain line at each tenth, no ``\\r``."""
+
+    def __init__(self, total: int, desc: str, unit: str, stream):
+        self._total, self._desc, self._unit, self._stream = max(int(total), 1), desc, unit, stream
+        self._tenth = 0
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        tenth = min(10, done * 10 // self._total)
+        if tenth > self._tenth:
+            self._tenth = tenth
+            print(f"{self._desc}: {done:,} of {self._total:,} {self._unit}s ({tenth * 10}%)", file=self._stream,
+                  flush=True)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
 class _NoBar:
     def __call__(self, done: int, total: int | None = None) -> None:
         pass
@@ -131,9 +155,10 @@ def progress_bar(total: int, desc: str, unit: str, show: bool | None = None, del
     desc, unit : str
         The bar's label and unit.
     show : bool or None
-        None (the default): a bar for long runs, one that appears after ``delay`` seconds;
-        True: a bar from the start; False: never. In every case only when ``stream`` is a
-        terminal, so a log or a pipe never gets carriage-return frames.
+        None (the default): a bar for long runs, one that appears after ``delay`` seconds,
+        and nothing when ``stream`` is not a terminal; True: a bar from the start, or where
+        ``stream`` is not a terminal one plain line at each tenth of the work; False: never.
+        A log or a pipe never gets carriage-return frames.
     delay : float
         Seconds before an automatic bar appears; a shorter run shows none.
     stream : file, optional
@@ -146,6 +171,8 @@ def progress_bar(total: int, desc: str, unit: str, show: bool | None = None, del
         manager that closes the bar.
     """
     stream = sys.stderr if stream is None else stream
-    if show is False or not is_terminal(stream):
+    if show is False or (show is None and not is_terminal(stream)):
         return _NoBar()
+    if not is_terminal(stream):   # asked for, into a log or a pipe: plain lines
+        return _Lines(int(total), desc, unit, stream)
     return _Bar(int(total), desc, unit, 0.0 if show else delay, stream)

@@ -209,11 +209,16 @@ class Terminal(io.StringIO):
 def test_progress_bars_only_on_a_terminal():
     from planning.terminal import progress_bar
 
-    log = io.StringIO()
+    log = io.StringIO()   # asked for, into a log: a plain line per tenth, never a \r frame
     with progress_bar(100, "simulating", "draw", show=True, stream=log) as bar:
         bar(50)
+        bar(55)
         bar(100)
-    assert log.getvalue() == ""
+    assert log.getvalue() == "simulating: 50 of 100 draws (50%)\nsimulating: 100 of 100 draws (100%)\n"
+    unasked = io.StringIO()
+    with progress_bar(100, "simulating", "draw", stream=unasked) as bar:
+        bar(100)
+    assert unasked.getvalue() == ""
     tty = Terminal()
     with progress_bar(100, "simulating", "draw", show=True, stream=tty) as bar:
         bar(50)
@@ -232,6 +237,9 @@ def test_progress_bars_only_on_a_terminal():
 def test_simulate_into_a_log_writes_no_carriage_returns():
     out = run("simulate", "--period", "2027Q1", "--draws", "20000", "--progress", "--data", ROOT / "data")
     assert out.returncode == 0 and "\r" not in out.stderr and "\r" not in out.stdout
+    assert out.stderr.splitlines()[-1] == "simulating base: 20,000 of 20,000 draws (100%)"
+    quiet = run("simulate", "--period", "2027Q1", "--draws", "20000", "--data", ROOT / "data")
+    assert quiet.returncode == 0 and quiet.stderr == ""
 
 
 # --- app and lab -------------------------------------------------------------------------------
