@@ -75,5 +75,9 @@ def test_the_served_app_references_no_external_url(tmp_path):
 
 
 def test_make_app_serves_the_offline_template():
-    text = (ROOT / "Makefile").read_text()
-    assert "--template=planning" in text and "app: export JUPYTER_PATH := $(abspath planning/share)" in text
+    """`make app` runs `planning app`, which serves with the template and JUPYTER_PATH."""
+    from planning.launch import app_command, app_environment
+
+    assert "planning app --data" in (ROOT / "Makefile").read_text()
+    assert "--template=planning" in app_command(ROOT / "x.ipynb", 8866)
+    assert app_environment()["JUPYTER_PATH"].split(os.pathsep)[0] == str(ROOT / "planning" / "share")
