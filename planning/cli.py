@@ -153,9 +153,12 @@ def _write_outputs(args, result, text: str, workbook=None) -> None:
 
 
 def _payroll_text(result) -> str:
-    """``--csv``: one line per payout for the payroll system (planning.payroll)."""
-    from planning.payroll import payroll_csv_text, payroll_frame
+    """``--csv``: one line per payout for the payroll system (planning.payroll), of a
+    quarter's :class:`~planning.bonus_result.BonusResult` or a :class:`~planning.year.YearResult`."""
+    from planning.payroll import payroll_csv_text, payroll_frame, year_payroll_frame
 
+    if hasattr(result, "year_end"):
+        return payroll_csv_text(year_payroll_frame(result))
     return payroll_csv_text(payroll_frame(result.allocations, result.period, result.currency))
 
 

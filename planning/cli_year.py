@@ -25,6 +25,9 @@ def add_year_parser(sub, load, write_outputs) -> None:
     output_option(p)
     p.add_argument("--xlsx", metavar="FILE", help="also write a workbook (quarters, year_end and people sheets) "
                    "for the bookkeeper (default: none)")
+    p.add_argument("--csv", metavar="FILE",
+                   help="also write the year's payouts for payroll import, one line per payout: each "
+                        "quarter's, then the year end's release (docs/payroll.md; default: none)")
 
 
 def cmd_year(args, load, write_outputs) -> int:

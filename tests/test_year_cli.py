@@ -138,3 +138,22 @@ def test_weights_need_settle_year_to_date_and_the_plan_round_trips(tmp_path, cap
     changed = with_overrides(plan, {"year.holdback": 0.2, "gates.gop": 0.9})
     assert changed.year.holdback == 0.2 and changed.year.weights == plan.year.weights
     assert changed.distribution.blend == {"salary": 0.6, "equal": 0.4}
+
+
+def test_year_csv_is_one_payroll_line_per_payout_and_adds_up_to_the_json(tmp_path, capsys):
+    from tests.conftest import SAMPLE
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(YEAR_PLAN.replace("rate: 0.5", "rate: 0.3").replace("{revenue: 1.0}", "{revenue: 1.0, gop: 1.0}"))
+    out = tmp_path / "year.csv"
+    assert main(["year", "--data", str(SAMPLE), "--year", "2026", "--plan", str(plan), "--json",
+                 "--csv", str(out)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    table = pd.read_csv(out, dtype={"employee_id": str, "amount": str, "period": str})
+    assert list(table.columns) == ["employee_id", "name", "period", "pay_item", "amount", "currency"]
+    assert set(table["period"]) == {q["period"] for q in data["quarters"] if q["allocated"]} | {"FY2026"}
+    cents = table.assign(c=table["amount"].str.replace(".", "", regex=False).astype(int))
+    by_person = cents.groupby("employee_id")["c"].sum()
+    for person in data["people"]:
+        assert by_person.get(person["employee_id"], 0) == round(person["total"] * 100)
+    year_end = cents[cents["period"] == "FY2026"]["c"].sum()
+    assert year_end == round(data["year_end"]["allocated"] * 100) and year_end > 0
