@@ -169,16 +169,16 @@ def cmd_report(args) -> int:
     from planning.reporting.defaults import DEFAULT_DRAWS, DEFAULT_SEED
     from planning.reporting.publishing import report_filename
     from planning.reporting.runner.batch import render_reports
-    from planning.reporting.runner.jobs import ReportError, plan_reports
+    from planning.reporting.runner.jobs import ReportError, jobs_covered, plan_reports
 
-    periods = None if args.all else [args.period]
+    periods, years = (None, None) if args.all else ([], [args.year]) if args.year else ([args.period], [])
     audiences = [args.audience] if args.audience else (["owner", "staff"] if args.all else ["owner"])
     seed = DEFAULT_SEED if args.seed is None else args.seed
     draws = DEFAULT_DRAWS if args.draws is None else args.draws
     if args.jobs is not None and args.jobs < 1:
         raise InputError.single("--jobs", f"{args.jobs} is not a number of workers; expected a whole number "
                                 "from 1 (default: the number of CPU cores)")
-    jobs = plan_reports(args.data, periods, audiences, args.plan, seed, draws)  # validate first
+    jobs = plan_reports(args.data, periods, audiences, args.plan, seed, draws, years=years)  # validate first
     started = time.perf_counter()
     index = Path(args.out) / "index.html"
     failures: dict[str, str] = {}
@@ -204,8 +204,7 @@ def cmd_report(args) -> int:
     if not args.all and args.audience is None:
         print("rendered the owner report only (the default audience); add --audience staff for the version "
               "everyone may read, or --all for every quarter and both audiences", file=sys.stderr)
-    quarters = len({job.period for job in jobs})
-    print(f"{len(paths)} report{'s' if len(paths) != 1 else ''} for {quarters} quarter{'s' if quarters != 1 else ''} "
+    print(f"{len(paths)} report{'s' if len(paths) != 1 else ''} for {jobs_covered(jobs)} "
           f"in {seconds:.1f} s; open {index}", file=sys.stderr)
     return 0
 
@@ -289,7 +288,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_command(sub, "report", cmd_report, "render quarterly reports (HTML) for the owner and for all staff",
                     json_help="print what was written as one JSON object (keys: docs/cli.md)")
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument("--period", metavar="QUARTER", help="one quarter like 2026Q3 (this or --all is required)")
+    which.add_argument("--period", metavar="QUARTER", help="one quarter like 2026Q3 (this, --year or --all is required)")
+    which.add_argument("--year", metavar="FY", help="the year-end report of one fiscal year like FY2026 or 2026 (no default)")
     which.add_argument("--all", action="store_true",
                        help="every quarter with actuals and targets, both audiences unless --audience")
     p.add_argument("--audience", choices=["owner", "staff"],

@@ -10,15 +10,18 @@ from dataclasses import replace
 
 from planning.bonus_result import GateCheck
 from planning.methods import pool_limit
-from planning.money import format_cents, format_percent
+from planning.money import format_cents, format_percent, sum_cents
 from planning.words import sharing_rule_text
-from planning.year import QuarterSettlement, YearEndNeed, YearResult
+from planning.year import QuarterSettlement, YearEndNeed, YearResult, year_plan
 
 __all__ = [
+    "settle_words",
+    "year_so_far",
     "explain_quarter",
     "explain_year_end",
     "explain_year",
     "explain_person_year",
+    "statement_year_lines",
     "year_text",
 ]
 
@@ -33,8 +36,65 @@ def _behind(gate: GateCheck, m, when: str) -> str:
     return f"the company is {m(gate.gap_amount)} behind its {gate.name} {target} {when}"
 
 
-def explain_quarter(result: YearResult, period) -> list[str]:
-    """Why quarter k pays what it pays: E_k, P_k, what is shared now, held back and the reserve."""
+def settle_words(result: YearResult) -> str:
+    """How the plan settles the year, in one sentence (the reports' and statements' first line)."""
+    holdback = (f"{format_percent(result.holdback, 0)} of each quarter's pool is held back to the year end"
+                if result.holdback else "nothing is held back to the year end")
+    if result.settle == "year_to_date":
+        how = ("Each quarter pays what the year so far has earned, less what earlier quarters of the year paid, "
+               "so a weak quarter must be made good before later quarters pay again")
+    else:
+        how = "Each quarter's pool is worked out on the quarter alone"
+    gates = year_plan_gates(result)
+    end = (f"; the reserve is paid at the year end only if the full year reaches {gates}" if gates and result.holdback
+           else "")
+    return f"{how}; {holdback}{end}."
+
+
+def year_so_far(result: YearResult, unallocated: bool = True) -> list[str]:
+    """The year through its last settled quarter, and what the rest of the year needs.
+
+    What the year has earned and paid (shared and held back), the shortfall later quarters
+    must make good before they pay again, and (for a year in progress) what the year end
+    needs for the reserve to be paid; for a complete year, the year end's outcome
+    (``unallocated`` as in :func:`explain_quarter`).
+    """
+    m = _money(result)
+    if not result.quarters:
+        return []
+    last = result.quarters[-1]
+    fy = result.fiscal_year
+    shared = sum_cents([q.shared_now for q in result.quarters], result.currency)
+    through = last.period if len(result.quarters) > 1 else f"its first quarter, {last.period}"
+    lines = [f"Through {through}, the quarters' pools of {fy} add up to {m(result.total_pool)}: "
+             f"{m(shared)} shared and {m(result.reserve)} held back in the reserve."]
+    if result.settle == "year_to_date" and (last.shortfall > 0 or not last.gates_passed):
+        short = (f"The pool earned for the year so far is {m(last.earned_to_date)}, {m(last.shortfall)} less than the "
+                 "year has paid" if last.shortfall > 0 else "The year so far misses a gate")
+        if last.quarter == 4:
+            lines.append(f"{short}; nothing already paid is taken back.")
+        elif last.shortfall > 0:
+            lines.append(f"{short}, so a later quarter pays again only once the pool earned for the year passes "
+                         f"{m(last.paid_before + last.pool)}.")
+        else:
+            lines.append(f"{short}, so a later quarter pays again only once the year to date passes every gate.")
+    lines += explain_year_end(result, unallocated=unallocated)
+    return lines
+
+
+def year_plan_gates(result: YearResult) -> str:
+    """The year-end gates in words (``its revenue target and its GOP target``), or ``""``."""
+    gates = year_plan(result.plan).year_end_gates
+    parts = [f"{format_percent(level, 0) + ' of ' if level != 1 else ''}its {name} target"
+             for name, level in (("revenue", gates.revenue), ("GOP", gates.gop)) if level is not None]
+    return " and ".join(parts)
+
+
+def explain_quarter(result: YearResult, period, unallocated: bool = True) -> list[str]:
+    """Why quarter k pays what it pays: E_k, P_k, what is shared now, held back and the reserve.
+
+    ``unallocated=False`` leaves out the sentence on what nobody could be paid (a staff page
+    where that amount would show a few people's caps)."""
     q: QuarterSettlement = result.quarter(period)
     m = _money(result)
     to_date = result.settle == "year_to_date"
@@ -78,7 +138,7 @@ def explain_quarter(result: YearResult, period) -> list[str]:
         lines.append(f"All of it, {m(q.shared_now)}, is shared now.")
     elif q.reserve:
         lines.append(f"The reserve so far is {m(q.reserve)}.")
-    if q.unallocated:
+    if q.unallocated and unallocated:
         lines.append(f"{m(q.unallocated)} of what is shared now could not be paid to anyone (everyone who could "
                      "take more was at their cap, or nobody was eligible) and stays with the company.")
     return lines
@@ -94,8 +154,9 @@ def _need_text(need: YearEndNeed, m) -> str:
             f"{m(need.so_far)} so far, {m(need.still_needed)} still needed")
 
 
-def explain_year_end(result: YearResult) -> list[str]:
-    """The reserve at the year end: released and shared, or forfeited, and why."""
+def explain_year_end(result: YearResult, unallocated: bool = True) -> list[str]:
+    """The reserve at the year end: released and shared, or forfeited, and why (``unallocated``
+    as in :func:`explain_quarter`)."""
     m = _money(result)
     end = result.year_end
     if end is None:
@@ -125,7 +186,7 @@ def explain_year_end(result: YearResult) -> list[str]:
     if result.plan.distribution.individual_cap is not None:
         lines.append(f"Nobody's bonus for the year goes above {format_percent(result.plan.distribution.individual_cap)} "
                      "of their salary for the year, counting what the quarters paid them.")
-    if end.unallocated:
+    if end.unallocated and unallocated:
         lines.append(f"{m(end.unallocated)} of it could not be paid to anyone and stays with the company.")
     return lines
 
@@ -158,6 +219,52 @@ def explain_person_year(result: YearResult, employee_id: str) -> str:
         text += f" and {m(person['year_end'])} at the year end"
         return text + f": {m(person['total'])} for the year {result.fiscal_year}."
     return text + f": {m(person['total'])} so far in {result.fiscal_year}."
+
+
+def statement_year_lines(result: YearResult, employee_id: str) -> list[str]:
+    """One person's year so far, in the second person, for their statement.
+
+    Their payouts of the quarters settled so far and their total; what is held back is
+    the company's reserve, not theirs, until the year end: say what the year end will do
+    (and, once the year is complete, what it did and what they received from it).
+    """
+    rows = result.people[result.people["employee_id"] == str(employee_id)]
+    if rows.empty:
+        raise KeyError(f"no employee {employee_id!r} in {result.fiscal_year}")
+    person = rows.iloc[0]
+    m = _money(result)
+    fy = result.fiscal_year
+    parts = [f"{m(person[q.period])} in {q.period}" for q in result.quarters]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    end = result.year_end
+    if end is None:
+        so_far = sum_cents([person[q.period] for q in result.quarters], result.currency)
+        lines = [f"Your bonus year {fy} so far: {listed}, {m(so_far)} in all."]
+        if not result.reserve:
+            return lines + ["Nothing has been held back for the year end so far."]
+        gates = year_plan_gates(result)
+        when = (f"if the full year reaches {gates}" if gates else "(the plan has no year-end gates)")
+        lines.append(f"The reserve of {m(result.reserve)} held back from the quarters' pools is the company's, "
+                     f"held for everyone: none of it is yours yet. At the year end of {fy} it is shared over the "
+                     f"whole year by the plan's rule {when}, and it stays with the company if not.")
+        lines.append("Your share of it will depend on your salary and the days you were employed over the whole "
+                     "year, and on your being employed at the year end"
+                     + (", up to your individual cap for the year less what the quarters paid you."
+                        if result.plan.distribution.individual_cap is not None else "."))
+        return lines
+    lines = [f"Your bonus year {fy}: {listed} from the quarters."]
+    if not end.reserve:
+        lines.append("Nothing was held back, so there is no year-end payment.")
+    elif not end.gates_passed:
+        gate = end.failed_gates[0]
+        lines.append(f"The year-end {gate.name} gate was missed ({_behind(gate, m, 'for the full year')}), so the "
+                     f"reserve of {m(end.reserve)} is forfeited: there is no year-end payment.")
+    else:
+        why = "The year-end gates passed" if end.gates else "There are no year-end gates"
+        lines.append(f"{why}, so the reserve of {m(end.reserve)} was shared over the year: "
+                     f"you receive {m(person['year_end'])} from it at the year end.")
+    lines.append(f"Your success bonus for the year {fy}: {m(person['total'])}.")
+    return lines
 
 
 def year_text(company_name: str, result: YearResult) -> str:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["REPORT_TEMPLATE", "COCKPIT", "notebook_path"]
+__all__ = ["REPORT_TEMPLATE", "YEAR_REPORT_TEMPLATE", "COCKPIT", "notebook_path"]
 
 REPORT_TEMPLATE = "quarterly_report.ipynb"
+YEAR_REPORT_TEMPLATE = "year_report.ipynb"
 COCKPIT = "01_explore_bonus.ipynb"
 
 

@@ -35,7 +35,7 @@ __all__ = ["TEMPLATES_DIR", "FILE_MODES", "REPORT_FILE", "output_folder", "repor
 TEMPLATES_DIR = Path(str(resources.files("planning") / "templates"))
 """The page templates: nbconvert's ``planning_report`` and the statements' Jinja templates."""
 FILE_MODES = {"owner": 0o640, "staff": 0o644, "index": 0o644}
-REPORT_FILE = re.compile(r"^(?P<period>\d{4}Q[1-4])-(?P<audience>owner|staff)\.html$")
+REPORT_FILE = re.compile(r"^(?P<period>\d{4}Q[1-4]|FY\d{4})-(?P<audience>owner|staff)\.html$")
 
 
 def output_folder(path: Path | str, option: str = "--out") -> Path:
@@ -172,8 +172,8 @@ def publish_html(path: Path, page: str, mode: int = 0o644) -> Path:
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
 # "<company>: <period> (<months>) quarterly report (<audience>)"; the company's name may hold
 # colons too; pages written before the months were added have none
-_TITLE_COMPANY = re.compile(r"^(.*): \d{4}Q[1-4](?: \(([A-Z][a-z]{2}(?: \d{4})?-[A-Z][a-z]{2} \d{4})\))? "
-                            r"quarterly report \((?:owner|staff)\)$", re.S)
+_TITLE_COMPANY = re.compile(r"^(.*): (?:\d{4}Q[1-4](?: \(([A-Z][a-z]{2}(?: \d{4})?-[A-Z][a-z]{2} \d{4})\))? "
+                            r"quarterly|FY\d{4} year-end) report \((?:owner|staff)\)$", re.S)
 
 
 @functools.lru_cache(maxsize=1)
@@ -215,7 +215,11 @@ def write_index(out: Path | str) -> Path:
         return {"name": name, "audience": audience,
                 "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(mtime))}
 
-    rows = [{"period": f"{p} ({months[p]})" if p in months else p, "cells": [cell(p, "owner"), cell(p, "staff")]}
+    def label(period: str) -> str:   # a year-end report's row says so (it lists before the quarters)
+        return f"{period} year end" if period.startswith("FY") else f"{period} ({months[period]})" \
+            if period in months else period
+
+    rows = [{"period": label(p), "cells": [cell(p, "owner"), cell(p, "staff")]}
             for p in sorted(found, reverse=True)]
     page = _index_template().render(heading=heading, rows=rows)
     return publish_html(out / "index.html", page, FILE_MODES["index"])

@@ -24,7 +24,6 @@ from pathlib import Path
 
 import jinja2
 
-from planning.bonus import bonus_for_period
 from planning.bonus_result import BonusResult
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
@@ -38,6 +37,8 @@ from planning.reporting.content.gates import gate_distances
 from planning.reporting.publishing import TEMPLATES_DIR, output_folder
 from planning.version import DISTRIBUTION, VERSION
 from planning.words import pool_sentences, sharing_rule_text, weight_sentence
+from planning.year import YearResult, bonus_in_year
+from planning.year_words import explain_quarter, statement_year_lines
 
 __all__ = ["Statement", "statement_filename", "build_statements", "render_statements", "write_statements"]
 
@@ -62,6 +63,7 @@ class Statement:
     inputs: tuple[tuple[str, str], ...]
     arithmetic: tuple[str, ...]
     filename: str
+    year_lines: tuple[str, ...] = ()     # their bonus year so far (plans with ``year:``)
 
 
 # names Windows refuses for a file, whatever its extension
@@ -82,8 +84,12 @@ def statement_filename(employee_id: str, distinguish: bool = False) -> str:
     return f"{safe}.html"
 
 
-def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
+def build_statements(dataset: Dataset, result: BonusResult, year: YearResult | None = None) -> list[Statement]:
     """A :class:`Statement` for every person eligible in the result's period.
+
+    With ``year`` (the bonus year through this quarter, :func:`planning.year.bonus_in_year`)
+    the pool is explained in the year's words, the share is of what is shared now, and each
+    statement has the person's year so far (``year_lines``).
 
     Notes
     -----
@@ -114,11 +120,19 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
         f"({format_percent(result.gop_attainment)}).",
     )
     pool_lines = tuple(pool_sentences(result))  # the attainments and gates are shown above already
+    shared = result.pool   # what is shared among people this quarter
+    if year is not None and year.settle == "year_to_date" and year.quarter(result.period).quarter > 1:
+        # the gates are checked on the year to date (domain section 6.1)
+        gate_lines = [f"On the year so far, t{line[1:]}" if line.startswith("The ") else line for line in gate_lines]
+    if year is not None:
+        pool_lines = tuple(explain_quarter(year, result.period)[1:])   # the attainments are shown above
+        shared = year.quarter(result.period).shared_now
     rule = sharing_rule_text(result.plan)
     people = result.allocations
     total_weight = float(people["weight"].sum())
     d = result.plan.distribution
     anyone_capped = bool(people.loc[people["eligible"], "capped"].any())
+    what = "the pool" if year is None or shared == result.pool else f"the {m(shared)} shared now"
     out = []
     method = sharing_method(d)
     for r in people[people["eligible"]].itertuples():
@@ -131,29 +145,35 @@ def build_statements(dataset: Dataset, result: BonusResult) -> list[Statement]:
         if d.individual_cap is not None:
             inputs.append(("Your individual cap", f"{m(r.cap)} ({format_percent(d.individual_cap)} of your salary for the quarter)"))
         arithmetic = [weight_sentence(result.plan, r.weight, r.department_weight, total_weight)]
-        if result.pool > 0:
+        if shared > 0:
             if r.capped:
                 arithmetic.append(f"That share of the pool would be more than your cap, so you receive the cap, "
                                   f"{m(r.payout)}; what you could not take was shared among the others.")
             else:
                 if anyone_capped and total_weight and r.weight > 0:
                     # no count or amount: those would tell a colleague's cap, and so their salary
-                    arithmetic.append(f"{format_percent(r.weight / total_weight)} of the pool would be "
-                                      f"{m(r.weight / total_weight * result.pool)}, but some people reached "
+                    arithmetic.append(f"{format_percent(r.weight / total_weight)} of {what} would be "
+                                      f"{m(r.weight / total_weight * shared)}, but some people reached "
                                       "their individual cap and received it instead; what they could not take "
                                       "was shared again among everyone else by weight, so your share is larger.")
-                arithmetic.append(f"Your exact share of the pool is {format_cents(r.exact_share, cur, 2)}, paid in whole cents: "
+                arithmetic.append(f"Your exact share of {what} is {format_cents(r.exact_share, cur, 2)}, paid in whole cents: "
                                   f"{m(r.payout)}.")
             headline = f"You receive {m(r.payout)} for {result.period}."
         else:
-            reason = ("a gate was missed" if not result.gates_passed else "the pool is 0 under the plan's rules")
+            reason = ("a gate was missed" if not result.gates_passed else
+                      "the pool is 0 under the plan's rules" if year is None else
+                      "earlier quarters of the year already paid all that the year has earned so far"
+                      if result.pool == 0 and year.settle == "year_to_date" else
+                      "the pool is 0 under the plan's rules" if result.pool == 0 else
+                      "all of this quarter's pool is held back to the year end")
             arithmetic.append(f"Because {reason}, there is nothing to share this quarter.")
             headline = f"There is no success bonus for {result.period}: {reason}."
         out.append(Statement(
             employee_id=str(r.employee_id), name=str(r.name), department=str(r.department), role=str(r.role),
             payout=m(r.payout), headline=headline, company_lines=company_lines, gate_lines=tuple(gate_lines),
             pool_lines=pool_lines, rule=rule, inputs=tuple(inputs), arithmetic=tuple(arithmetic),
-            filename=statement_filename(str(r.employee_id))))
+            filename=statement_filename(str(r.employee_id)),
+            year_lines=() if year is None else tuple(statement_year_lines(year, str(r.employee_id)))))
     # ids that differ only in letter case would be one file on a case-insensitive disk
     folded = Counter(s.filename.casefold() for s in out)
     out = [replace(s, filename=statement_filename(s.employee_id, distinguish=True))
@@ -172,10 +192,10 @@ def _environment() -> jinja2.Environment:
 
 
 def render_statements(dataset: Dataset, result: BonusResult, plan_path: Path | str | None = None,
-                      now: datetime | None = None) -> dict[str, str]:
+                      now: datetime | None = None, year: YearResult | None = None) -> dict[str, str]:
     """Every statement page and the index, as ``{file name: HTML}`` (nothing written)."""
     env = _environment()
-    statements = build_statements(dataset, result)
+    statements = build_statements(dataset, result, year)
     hashes = input_hashes(dataset.sources, plan_path)
     generated = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     context = {"company": dataset.company.name, "period": result.period, "generated": generated,
@@ -205,8 +225,8 @@ def write_statements(data: Path | str, period: str, out: Path | str = "reports/s
     inputs = load_inputs(data, plan)
     dataset, the_plan = inputs.dataset, inputs.plan
     p = dataset.require_period(period)
-    result = bonus_for_period(dataset, p, the_plan)
-    pages = render_statements(dataset, result, plan)  # everything rendered before anything is written
+    result, year = bonus_in_year(dataset, p, the_plan)   # with a year: plan, as the year settles the quarter
+    pages = render_statements(dataset, result, plan, year=year)  # everything rendered before anything is written
     root = output_folder(out)
     folder = root / str(p)
     if folder.exists() and not folder.is_dir():

@@ -109,6 +109,7 @@ class BonusCockpit(CockpitControls, CockpitViews):
         self.pool_method.observe(self._on_method, names="value")
         self.person.observe(lambda _change: self._render_person(), names="value")
         self.tabs.observe(lambda _change: self._render_heatmap(), names="selected_index")
+        self.tabs.observe(lambda _change: self._render_year(), names="selected_index")
         self.reset_button.on_click(lambda _b: self._shown(self.reset))
         self.mc_button.on_click(lambda _b: self.run_monte_carlo())
         self.save_button.on_click(lambda _b: self._on_save())

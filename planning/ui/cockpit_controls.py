@@ -27,6 +27,7 @@ from planning.ui.components import (
     period_label,
 )
 from planning.ui.model import ACTUALS, CockpitSettings
+from planning.ui.year import YearPanel
 
 __all__ = ["POOL_METHOD_LABELS", "DISTRIBUTION_LABELS", "HINTS", "CockpitControls", "from_control", "widen",
            "plan_slider", "show_on"]
@@ -149,6 +150,10 @@ class CockpitControls:
         self.people_table = widgets.HTML()
         self.save_status = widgets.HTML()
         self._set_person_options()
+        # the year controls settle the year under the plan the quarter's controls give
+        self.year_panel = YearPanel(self.dataset, lambda: None if self.result is None else self.result.plan,
+                                    self.base_plan, charts=self.draw_charts)
+        self._year_stale = True
 
     def _layout(self) -> widgets.Widget:
         company = html.escape(self.dataset.company.name)
@@ -192,8 +197,8 @@ class CockpitControls:
                 "file is only replaced when you tick the box.", "note")),
             self.save_path, self.save_overwrite, self.save_button, self.save_status])
         heatmap = widgets.VBox([self.heatmap_note, self.heatmap_image])
-        self.tabs = widgets.Tab(children=[payouts, heatmap, monte_carlo, save],
-                                titles=["Who gets what", "Gate heat map", "Monte Carlo",
+        self.tabs = widgets.Tab(children=[payouts, heatmap, self.year_panel.widget, monte_carlo, save],
+                                titles=["Who gets what", "Gate heat map", "Bonus year", "Monte Carlo",
                                         "Save this design"])
         root = widgets.VBox([header, top, self.tabs])
         root.add_class("pw-cockpit")

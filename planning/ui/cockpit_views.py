@@ -42,6 +42,10 @@ def pool_line(result: BonusResult) -> str:
     return f"Bonus pool: {format_cents(result.pool, result.currency)}"
 
 
+YEAR_TAB = 2
+"""The index of the "Bonus year" tab."""
+
+
 class CockpitViews:
     """Draws the outputs of the current result (a part of ``BonusCockpit``)."""
 
@@ -66,6 +70,14 @@ class CockpitViews:
         self._render_person()
         self._render_charts()
         self._render_heatmap()
+        self._year_stale = True
+        self._render_year()
+
+    def _render_year(self) -> None:
+        """The bonus year tab, settled again only when it is visible and out of date."""
+        if self._year_stale and self.tabs.selected_index == YEAR_TAB:
+            self._year_stale = False
+            self.year_panel.refresh()
 
     def _render_charts(self) -> None:
         """The waterfall and payouts by department; a chart that fails leaves the numbers shown."""

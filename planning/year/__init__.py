@@ -12,7 +12,7 @@ of section 6.3 hold exactly:
 The words that explain a year are in :mod:`planning.year_words`.
 """
 
-from planning.year.actuals import quarter_as_bonus, quarters_so_far, year_for_dataset
+from planning.year.actuals import bonus_in_year, quarter_as_bonus, quarters_so_far, year_for_dataset
 from planning.year.result import QuarterSettlement, YearEnd, YearEndNeed, YearResult, year_plan
 from planning.year.settle import (
     gate_checks,
@@ -21,6 +21,7 @@ from planning.year.settle import (
     year_to_date_plan,
     year_to_date_result,
 )
+from planning.year.targets import target_pool_to_date
 
 __all__ = [
     "QuarterSettlement",
@@ -36,4 +37,6 @@ __all__ = [
     "year_for_dataset",
     "quarters_so_far",
     "quarter_as_bonus",
+    "bonus_in_year",
+    "target_pool_to_date",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planning.bonus import bonus_for_period
 from planning.bonus_result import BonusResult
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
@@ -11,7 +12,7 @@ from planning.plan import Plan
 from planning.year.result import YearResult
 from planning.year.settle import settle_year
 
-__all__ = ["quarters_so_far", "year_for_dataset", "quarter_as_bonus"]
+__all__ = ["quarters_so_far", "year_for_dataset", "quarter_as_bonus", "bonus_in_year"]
 
 
 def quarters_so_far(dataset: Dataset, fiscal_year: FiscalYear, upto: Period | None = None) -> list[Period]:
@@ -84,3 +85,21 @@ def quarter_as_bonus(year: YearResult, period: str | Period) -> BonusResult:
     return BonusResult(period_result=q.result, currency=year.currency, gates=q.gates, raw_pool=q.raw_pool,
                        limits=q.limits, pool=q.pool, allocated=q.allocated, unallocated=q.unallocated,
                        allocations=q.allocations, plan=year.plan)
+
+
+def bonus_in_year(dataset: Dataset, period: str | Period, plan: Plan | None = None
+                  ) -> tuple[BonusResult, YearResult | None]:
+    """The quarter as people are paid for it, and its year so far (None without ``year:``).
+
+    With a ``year:`` plan the quarter is settled in its fiscal year through ``period``
+    (:func:`year_for_dataset` with ``upto``) and returned as :func:`quarter_as_bonus` gives
+    it (the payouts are of what is shared now); without one it is
+    :func:`~planning.bonus.bonus_for_period`, exactly as before. Reports, statements and the
+    cockpit read the quarter through this, so they agree with ``planning year`` to the cent.
+    """
+    plan = plan or dataset.plan
+    if plan.year is None:
+        return bonus_for_period(dataset, period, plan), None
+    p = dataset.require_period(period)
+    year = year_for_dataset(dataset, p.year, plan, upto=p)
+    return quarter_as_bonus(year, p), year

@@ -89,6 +89,7 @@ def _quarter_people(staff: pd.DataFrame, period: Period, plan: Plan, salary_fact
     caps = cap_cents(people, unit)
     shared = share_cents(people["weight"].to_numpy(), caps, shared_cents, tie_order=tie_order)
     people["cap"] = np.where(np.isfinite(caps), from_cents(caps, unit), np.inf)
+    people["exact_share"] = from_cents(shared.exact_cents, unit)   # as bonus_for_period's (statements read it)
     people["capped"] = shared.capped
     people["payout_cents"] = shared.payout_cents
     people["payout"] = from_cents(shared.payout_cents, unit)

@@ -25,6 +25,7 @@ from planning.reporting.content.markup import Chart, Markup, esc
 from planning.reporting.content.privacy import paid_out_reveals_pay, sharers_by_department
 from planning.reporting.defaults import DEFAULT_DRAWS, DEFAULT_SEED
 from planning.words import GLOSSARY
+from planning.year import YearResult
 
 __all__ = ["SECTIONS", "CHART_WIDTH", "LETTER_CURRENCIES", "paper_size", "ReportBase"]
 
@@ -66,6 +67,7 @@ class ReportBase:
     fingerprint: str = ""
     seed: int = DEFAULT_SEED
     draws: int = DEFAULT_DRAWS
+    year: YearResult | None = None       # the bonus year through this quarter (plans with ``year:``)
 
     @property
     def currency(self) -> str:

@@ -7,7 +7,6 @@ import hashlib
 import json
 from pathlib import Path
 
-from planning.bonus import bonus_for_period
 from planning.errors import InputError
 from planning.financials import period_result, pnl_table
 from planning.inputs import load_inputs
@@ -17,6 +16,7 @@ from planning.reporting.content.markup import Markup, esc, html_table, paragraph
 from planning.reporting.content.outlook import OutlookSections
 from planning.reporting.content.payouts import PayoutSections
 from planning.reporting.content.scoreboard import ScoreboardSections
+from planning.reporting.content.year import YearSections
 from planning.reporting.defaults import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
@@ -25,11 +25,12 @@ from planning.reporting.defaults import (
 )
 from planning.version import DISTRIBUTION, VERSION
 from planning.words import GLOSSARY, OWNER_ONLY_TERMS
+from planning.year import bonus_in_year
 
 __all__ = ["QuarterlyReport", "build_report"]
 
 
-class QuarterlyReport(ScoreboardSections, PayoutSections, MarketingSection, OutlookSections):
+class QuarterlyReport(ScoreboardSections, YearSections, PayoutSections, MarketingSection, OutlookSections):
     """One period's report for one audience; its methods are the template's sections.
 
     The fields are :class:`~planning.reporting.content.base.ReportBase`'s; each section
@@ -105,10 +106,10 @@ def build_report(data_path: str | Path, period: str, audience: str = "owner", pl
     if inputs_sha256:
         check_input_hashes(inputs_sha256, hashes)
     p = dataset.require_period(period)
-    bonus = bonus_for_period(dataset, p, plan)
+    bonus, year = bonus_in_year(dataset, p, plan)   # with a year: plan, the quarter as its year settles it
     parameters = report_parameters(data_path, period, audience, plan_path, seed, draws, inputs_sha256)
     return QuarterlyReport(dataset=dataset, period=p, audience=audience, plan=plan, bonus=bonus,
                            result=period_result(dataset, p), pnl=pnl_table(dataset), parameters=parameters,
                            plan_path=None if plan_path is None else str(plan_path),
                            fingerprint=hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest(),
-                           seed=int(seed), draws=int(draws))
+                           seed=int(seed), draws=int(draws), year=year)

@@ -21,6 +21,7 @@ from planning.reporting.content.markup import (
 )
 from planning.reporting.content.privacy import MIN_GROUP
 from planning.words import explain_pool, sharing_rule_text
+from planning.year_words import explain_quarter
 
 __all__ = ["ScoreboardSections"]
 
@@ -62,8 +63,11 @@ class ScoreboardSections(ReportBase):
             f'<div class="pl-card {"pass" if ok else "miss"}"><div class="pl-card-label">{esc(name)}</div>'
             f'<div class="pl-card-value">{esc(value)}</div><div class="pl-card-note">{esc(note)}</div></div>'
             for name, value, note, ok in cards)
-        toc = "".join(f'<li><a href="#{anchor}">{esc(name)}</a></li>' for anchor, name, owner_only in SECTIONS
-                      if self.is_owner or not owner_only)
+        sections = [s for s in SECTIONS if self.is_owner or not s[2]]
+        if self.year is not None:   # the year so far follows the pool (plans with year:)
+            at = [a for a, _, _ in sections].index("pool") + 1
+            sections.insert(at, ("year", f"The bonus year {self.year.fiscal_year} so far", False))
+        toc = "".join(f'<li><a href="#{anchor}">{esc(name)}</a></li>' for anchor, name, _ in sections)
         paper = paper_size(self.currency)
         markup = (f"<style>@page {{ size: {paper}; margin: 14mm 12mm; }}</style>"
                   f'<header class="pl-header" data-paper="{paper}"><h1>{esc(company)}</h1>'
@@ -182,6 +186,17 @@ class ScoreboardSections(ReportBase):
                  for x in b.limits]
         rows += [["Bonus pool", self.money(b.pool, cents=True)]]
         lines = explain_pool(b)
+        year = self.year
+        if year is not None:   # the quarter as its year settles it (section 6.1)
+            q = year.quarter(self.period)
+            lines = explain_quarter(year, self.period, unallocated=not self.hides_paid_out)
+            if year.settle == "year_to_date":
+                rows[0][0] = "Raw pool for the year so far (before limits)"
+                rows.insert(len(rows) - 1, ["Pool earned for the year so far", self.money(q.earned_to_date, cents=True)])
+                rows.insert(len(rows) - 1, ["Already paid by earlier quarters", self.money(q.paid_before, cents=True)])
+                rows[-1][0] = "This quarter's pool"
+            rows += [["Held back to the year end (the reserve)", self.money(q.held_back, cents=True)],
+                     ["Shared now", self.money(q.shared_now, cents=True)]]
         if self.hides_paid_out:
             # the sentence on the unpaid part would give the paid part away by subtraction
             lines = [line for line in lines if "could not be paid" not in line]
@@ -202,8 +217,12 @@ class ScoreboardSections(ReportBase):
         if not b.limits and b.gates_passed:
             rows.insert(1, ["Limits", "none bit this quarter"])
         table = html_table(None, rows, numeric={1}, cls="pl-table pl-kv")
+        out = [section("The bonus pool", paragraphs(lines), table, self.explain(*self._pool_terms()),
+                       anchor="pool")]
+        if year is not None and year.settle == "year_to_date":
+            return out   # the pool is set on the year so far: the year's chart shows it
         return [
-            section("The bonus pool", paragraphs(lines), table, self.explain(*self._pool_terms()), anchor="pool"),
+            *out,
             self.chart("waterfall", lambda: charts.bonus_waterfall(b, figsize=(W, 3.6)),
                        "From GOP to the bonus pool: target, GOP above target, raw pool, limits, pool"),
         ]

@@ -78,7 +78,7 @@ def execute_job(session: KernelSession, job: ReportJob, template: Path | str | N
 
 
 def _render_job(session: KernelSession, job: ReportJob, out: Path, template: Path) -> Path:
-    page = render_html(execute_job(session, job, template), job.title or job.key)
+    page = render_html(execute_job(session, job, job.template(template)), job.title or job.key)
     if stopping():  # the command that asked for this page has died: publish nothing more
         raise SystemExit(1)
     try:
@@ -159,9 +159,8 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
     from tqdm import tqdm
 
     template = Path(template) if template is not None else DEFAULT_TEMPLATE
-    declared = declared_parameters(template)
     for job in jobs:  # refuse bad parameters before any kernel starts
-        check_parameters(job.parameters, declared)
+        check_parameters(job.parameters, declared_parameters(job.template(template)))
     out = output_folder(out)  # a file or an unwritable folder is bad input, before any kernel
     cpus = os.cpu_count() or 1
     workers = max(1, min(workers or cpus, cpus, len(jobs) or 1))

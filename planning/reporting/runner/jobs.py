@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planning.errors import InputError, Problem
+from planning.notebooks import YEAR_REPORT_TEMPLATE, notebook_path
 from planning.provenance import input_hashes
 from planning.reporting.defaults import (
     AUDIENCES,
@@ -17,7 +18,7 @@ from planning.reporting.defaults import (
     report_seed_and_draws_problems,
 )
 
-__all__ = ["ReportError", "ReportJob", "plan_reports"]
+__all__ = ["ReportError", "ReportJob", "plan_reports", "jobs_covered"]
 
 
 class ReportError(RuntimeError):
@@ -64,6 +65,11 @@ class ReportJob:
     audience: str
     parameters: dict = field(hash=False, compare=False)
     title: str = ""
+    notebook: str | None = None   # a packaged template (planning.notebooks) instead of the batch's own
+
+    def template(self, default: Path) -> Path:
+        """The template this job runs: its own packaged notebook, or the batch's ``default``."""
+        return notebook_path(self.notebook) if self.notebook else default
 
     @property
     def key(self) -> str:
@@ -72,12 +78,17 @@ class ReportJob:
 
 def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
                  audiences: Sequence[str] = AUDIENCES, plan: Path | str | None = None,
-                 seed: int = DEFAULT_SEED, draws: int = DEFAULT_DRAWS) -> list[ReportJob]:
+                 seed: int = DEFAULT_SEED, draws: int = DEFAULT_DRAWS,
+                 years: Sequence[str] | None = ()) -> list[ReportJob]:
     """Load and validate everything, then list the reports to render.
 
-    ``periods=None`` means every period with actuals and targets. Raises InputError (and
-    starts nothing) on bad data, a bad plan, an unknown period or audience, or a bad seed or
-    number of draws.
+    ``periods=None`` means every period with actuals and targets (``periods=()``: none).
+    ``years`` lists fiscal years (``FY2026`` or ``2026``) for year-end reports
+    (``year_report.ipynb``, one per year and audience, after the quarters); ``None`` means
+    every fiscal year whose first quarter has actuals, but only for a plan with a ``year:``
+    section (``report --all``), so a plan without one renders exactly the quarters as
+    before. Raises InputError (and starts nothing) on bad data, a bad plan, an unknown
+    period, year or audience, or a bad seed or number of draws.
     """
     from planning.bonus import bonus_for_period
     from planning.inputs import load_inputs
@@ -91,7 +102,7 @@ def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
     dataset, the_plan = inputs.dataset, inputs.plan
     if periods is None:
         chosen = [str(p) for p in dataset.reportable_periods]
-        if not chosen:
+        if not chosen and years is None:
             raise InputError([Problem("targets.csv", None, "period",
                                       "no period has both actuals and targets; nothing to report")])
     else:
@@ -106,4 +117,36 @@ def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
             params = report_parameters(data_path, p, audience, plan_path, seed, draws, hashes)
             jobs.append(ReportJob(p, audience, params,
                                   f"{company}: {dataset.period(p).long_label} quarterly report ({audience})"))
+    for fy in _fiscal_years(dataset, the_plan, years):
+        for audience in audiences:
+            params = {"data_path": str(data_path), "fiscal_year": fy, "audience": audience,
+                      "plan_path": None if plan_path is None else str(plan_path), "inputs_sha256": hashes}
+            jobs.append(ReportJob(fy, audience, params, f"{company}: {fy} year-end report ({audience})",
+                                  notebook=YEAR_REPORT_TEMPLATE))
     return jobs
+
+
+def _fiscal_years(dataset, plan, years: Sequence[str] | None) -> list[str]:
+    """The fiscal years to report on, each settled once now so a bad one fails before any kernel."""
+    from planning.year import year_for_dataset
+
+    if years is None:
+        if plan.year is None:
+            return []
+        starts = {p.year for p in dataset.periods if p.quarter == 1}
+        years = [str(fy) for fy in sorted(starts)]
+    chosen = []
+    for fy in years:
+        result = year_for_dataset(dataset, fy, plan)
+        if str(result.fiscal_year) not in chosen:
+            chosen.append(str(result.fiscal_year))
+    return chosen
+
+
+def jobs_covered(jobs: Sequence[ReportJob]) -> str:
+    """What the jobs cover, in words: ``8 quarters and 2 fiscal years``, ``1 quarter``."""
+    quarters = len({job.period for job in jobs if job.notebook is None})
+    years = len({job.period for job in jobs if job.notebook is not None})
+    parts = [f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in ((quarters, "quarter"), (years, "fiscal year"))
+             if n or (noun == "quarter" and not years)]
+    return " and ".join(parts)
