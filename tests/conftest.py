@@ -105,3 +105,25 @@ def tiny(tiny_dir):
     from planning import load_dataset
 
     return load_dataset(tiny_dir)
+
+
+YEAR_SECTION = """year:                         # the bonus year (docs/plan.md)
+  settle: year_to_date
+  holdback: 0.2
+  year_end:
+    gates: {revenue: 1.0, gop: 1.0}
+"""
+
+
+@pytest.fixture(scope="module")
+def year_sample(tmp_path_factory):
+    """The sample company with a year plan: year to date, 20% held back, both year-end gates
+    (FY2025's reserve is forfeited, FY2026's made good and released)."""
+    from planning import load_dataset
+
+    folder = tmp_path_factory.mktemp("year-sample") / "data"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("*.xlsx"))
+    plan = folder / "plan.yaml"
+    if "\nyear:" not in plan.read_text(encoding="utf-8"):
+        plan.write_text(plan.read_text(encoding="utf-8") + YEAR_SECTION, encoding="utf-8")
+    return load_dataset(folder)

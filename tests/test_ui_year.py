@@ -3,11 +3,8 @@ on them (or on the quarter's controls) updates the year view."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from planning.inputs import load_dataset
 from planning.ui.cockpit import BonusCockpit
 from planning.ui.cockpit_views import YEAR_TAB
 from planning.ui.year import (
@@ -18,26 +15,12 @@ from planning.ui.year import (
     year_settings_from_plan,
 )
 from planning.year import year_for_dataset
-from tests.conftest import SAMPLE
-
-YEAR_SECTION = """year:                         # the bonus year (docs/plan.md)
-  settle: year_to_date
-  holdback: 0.2
-  year_end:
-    gates: {revenue: 1.0, gop: 1.0}
-"""
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The sample company with a year plan: year to date, 20% held back, both year-end gates
-    (FY2025's reserve is forfeited, FY2026's made good and released)."""
-    folder = tmp_path_factory.mktemp("year-sample") / "data"
-    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("*.xlsx"))
-    plan = folder / "plan.yaml"
-    if "\nyear:" not in plan.read_text(encoding="utf-8"):
-        plan.write_text(plan.read_text(encoding="utf-8") + YEAR_SECTION, encoding="utf-8")
-    return load_dataset(folder)
+def sample(year_sample):
+    """The sample company with the year plan of docs/plan.md (``year_sample`` in conftest)."""
+    return year_sample
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ statements and the index (domain sections 6.3 and 7), without rendering a notebo
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 import yaml
 
 from planning.bonus import bonus_for_period
 from planning.errors import InputError
-from planning.inputs import load_dataset
 from planning.reporting.content.privacy import MIN_GROUP
 from planning.reporting.content.report import build_report
 from planning.reporting.content.year_report import build_year_report, year_by_department
@@ -19,26 +17,12 @@ from planning.reporting.publishing import write_index
 from planning.reporting.runner.jobs import plan_reports
 from planning.reporting.statements import build_statements, render_statements
 from planning.year import bonus_in_year, target_pool_to_date, year_for_dataset
-from tests.conftest import SAMPLE
-
-YEAR_SECTION = """year:                         # the bonus year (docs/plan.md)
-  settle: year_to_date
-  holdback: 0.2
-  year_end:
-    gates: {revenue: 1.0, gop: 1.0}
-"""
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    """The sample company with a year plan: year to date, 20% held back, both year-end gates
-    (FY2025's reserve is forfeited, FY2026's made good and released)."""
-    folder = tmp_path_factory.mktemp("year-sample") / "data"
-    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("*.xlsx"))
-    plan = folder / "plan.yaml"
-    if "\nyear:" not in plan.read_text(encoding="utf-8"):
-        plan.write_text(plan.read_text(encoding="utf-8") + YEAR_SECTION, encoding="utf-8")
-    return load_dataset(folder)
+def sample(year_sample):
+    """The sample company with the year plan of docs/plan.md (``year_sample`` in conftest)."""
+    return year_sample
 
 
 def _markup(parts) -> str:
