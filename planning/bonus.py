@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planning.bonus_result import BonusResult, GateCheck, Limit
+from planning.bonus_result import BonusResult, GateCheck, GatedOutcome, Limit
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
 from planning.financials import PeriodResult, period_result
@@ -186,7 +186,7 @@ def _base(method, distribution, staff, salary, plan_source: str) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class PoolOutcome:
+class PoolOutcome(GatedOutcome):
     """The pool of one set of figures with the steps that explain it (section 4.1)."""
 
     gates: tuple[GateCheck, ...]
@@ -194,13 +194,6 @@ class PoolOutcome:
     limits: tuple[Limit, ...]
     pool: float
 
-    @property
-    def gates_passed(self) -> bool:
-        return all(g.passed for g in self.gates)
-
-    @property
-    def failed_gates(self) -> list[GateCheck]:
-        return [g for g in self.gates if not g.passed]
 
 
 def pool_outcome(result: PeriodResult, plan: Plan, unit: Unit = 2) -> PoolOutcome:

@@ -15,7 +15,7 @@ from planning.financials import PeriodResult
 from planning.money import Unit, round_cents, unit_digits
 from planning.plan import Plan
 
-__all__ = ["GateCheck", "Limit", "BonusResult"]
+__all__ = ["GateCheck", "GatedOutcome", "Limit", "BonusResult"]
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,22 @@ class Limit:
     after: float
 
 
+class GatedOutcome:
+    """``gates_passed`` and ``failed_gates`` of any result with ``gates`` (a tuple of GateCheck)."""
+
+    gates: tuple[GateCheck, ...]
+
+    @property
+    def gates_passed(self) -> bool:
+        return all(g.passed for g in self.gates)
+
+    @property
+    def failed_gates(self) -> list[GateCheck]:
+        return [g for g in self.gates if not g.passed]
+
+
 @dataclass(frozen=True, eq=False)
-class BonusResult:
+class BonusResult(GatedOutcome):
     """A period's bonus with the whole explanation (domain section 4.3).
 
     ``period_result`` is the quarter the bonus was computed on (its revenue, GOP, targets and
@@ -102,13 +116,6 @@ class BonusResult:
     def gop_attainment(self) -> float:
         return self.period_result.gop_attainment
 
-    @property
-    def gates_passed(self) -> bool:
-        return all(g.passed for g in self.gates)
-
-    @property
-    def failed_gates(self) -> list[GateCheck]:
-        return [g for g in self.gates if not g.passed]
 
     @property
     def excess_gop(self) -> float:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from planning.bonus_result import GateCheck, Limit
+from planning.bonus_result import GateCheck, GatedOutcome, Limit
 from planning.financials import PeriodResult
 from planning.money import round_cents, sum_cents
 from planning.periods import FiscalYear, Period
@@ -25,7 +25,7 @@ def year_plan(plan: Plan) -> YearPlan:
 
 
 @dataclass(frozen=True, eq=False)
-class QuarterSettlement:
+class QuarterSettlement(GatedOutcome):
     """Quarter k of the bonus year (section 6.1). Money in currency units (whole cents).
 
     Attributes
@@ -74,13 +74,6 @@ class QuarterSettlement:
     reserve: float
     allocations: pd.DataFrame
 
-    @property
-    def gates_passed(self) -> bool:
-        return all(g.passed for g in self.gates)
-
-    @property
-    def failed_gates(self) -> list[GateCheck]:
-        return [g for g in self.gates if not g.passed]
 
     @property
     def shortfall(self) -> float:
@@ -95,7 +88,7 @@ class QuarterSettlement:
 
 
 @dataclass(frozen=True, eq=False)
-class YearEnd:
+class YearEnd(GatedOutcome):
     """The year end (section 6.2): the reserve released (and shared) or forfeited.
 
     ``allocations`` is :func:`~planning.bonus.staff_in_period` over the fiscal year (year
@@ -112,13 +105,6 @@ class YearEnd:
     unallocated: float
     allocations: pd.DataFrame
 
-    @property
-    def gates_passed(self) -> bool:
-        return all(g.passed for g in self.gates)
-
-    @property
-    def failed_gates(self) -> list[GateCheck]:
-        return [g for g in self.gates if not g.passed]
 
     def to_dict(self) -> dict:
         return {"reserve": self.reserve, "gates_passed": self.gates_passed, "released": self.released,
