@@ -50,6 +50,17 @@ def verdict(what: str, value: float, aim: float, unit: str = "x", baseline: str 
     return met
 
 
+def check(what: str, ok: bool, detail: str = "") -> bool:
+    """Print one line for a yes/no aim (results identical, same expected pool...). Returns ok."""
+    print(f"{what}: {detail + ' ' if detail else ''}{'MET' if ok else 'NOT MET'}")
+    return ok
+
+
+def info(what: str, seconds: float, note: str = "") -> None:
+    """Print one figure that has no aim (for scale only), saying so."""
+    print(f"{what}: {seconds:.2f} s (no aim{'; ' + note if note else ''})")
+
+
 def summary(results: Sequence[bool]) -> int:
     """The closing line of a benchmark and its exit status (0 when every aim is met)."""
     met = sum(results)
