@@ -41,8 +41,8 @@ from planning.scenarios import (  # noqa: E402
     DriverDistribution,
     build_model,
     default_scenarios,
-    run_model,
 )
+from planning.scenarios.model import run_model  # noqa: E402
 
 DRAWS = 1_000_000
 SEED = 2026

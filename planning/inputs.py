@@ -22,7 +22,7 @@ from pathlib import Path
 from planning.dataset import Dataset, read_dataset
 from planning.errors import InputError
 from planning.plan import Plan, load_plan
-from planning.scenarios import parse_scenarios
+from planning.scenarios.parse import parse_scenarios
 
 __all__ = ["SCENARIOS_FILE", "CompanyInputs", "load_dataset", "load_inputs", "plan_in_force"]
 

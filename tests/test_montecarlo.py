@@ -25,9 +25,9 @@ from planning.scenarios import (
     DriverDistribution,
     build_model,
     default_scenarios,
-    run_model,
     run_scenario,
 )
+from planning.scenarios.model import run_model
 from tests.conftest import write_dataset
 
 BASE = default_scenarios().get("base")

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,6 +143,26 @@ def test_import_planning_does_not_load_scipy():
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# What each quick command may not import: the heavy libraries only other commands use.
+HEAVY = ("scipy", "matplotlib", "nbformat", "jsonschema", "papermill", "nbconvert", "jinja2",
+         "openpyxl", "dask", "ipywidgets")
+
+
+@pytest.mark.parametrize("argv", [["validate", "--data", "data"],
+                                  ["pnl", "--data", "data", "--period", "2026Q4"],
+                                  ["bonus", "--data", "data", "--period", "2026Q4"]])
+def test_quick_commands_import_none_of_the_heavy_libraries(argv):
+    """The sample has a scenarios.yaml: checking its plain distributions needs no scipy, and
+    validate, pnl and bonus never need the charts, the notebooks or the report runner."""
+    code = ("import runpy, sys; sys.argv = ['planning', *sys.argv[1:]]\n"
+            "try:\n    runpy.run_module('planning', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))")
+    out = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_the_wheel_holds_the_notebooks_and_templates_the_package_runs(tmp_path):

@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planning import InputError, bonus_for_period, load_dataset
 from planning.cli import main
@@ -615,3 +617,37 @@ def test_a_huge_integer_driver_is_one_problem_not_a_traceback(sample_copy):
     with pytest.raises(InputError) as exc:
         load_dataset(sample_copy)
     assert [p.column for p in exc.value.problems] == ["scenarios.base.drivers.leads"]
+
+
+# --- the plain distributions are checked without scipy, and agree with it ---------------------
+
+@settings(max_examples=150, deadline=None)
+@given(dist=st.sampled_from(["norm", "uniform", "triang", "lognorm", "beta"]),
+       loc=st.floats(-1e6, 1e6), scale=st.floats(1e-9, 1e6),
+       shape=st.floats(1e-2, 50), other=st.floats(1e-2, 50))
+def test_plain_distributions_are_accepted_exactly_when_scipy_accepts_them(dist, loc, scale, shape, other):
+    from planning.scenarios import parse
+
+    shapes = {"triang": {"c": min(shape / 50, 0.999)}, "lognorm": {"s": shape},
+              "beta": {"a": shape, "b": other}}.get(dist, {})
+    value = {"dist": dist, **shapes, "loc": loc, "scale": scale}
+    plain = parse._plain_params(value)
+    assert plain is not None          # inside the plain ranges: accepted without scipy
+    problems = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(parse, "_plain_params", lambda value: None)      # scipy's own check
+        spec = parse._distribution(value, "leads", "scenarios.base.uncertainty.leads", problems)
+    assert problems == [] and spec is not None and spec.params == plain
+
+
+@pytest.mark.parametrize("value", [
+    {"dist": "norm", "loc": 0, "scale": 0},            # scale 0: scipy's refusal, not ours
+    {"dist": "triang", "c": 1.5, "loc": 0, "scale": 1},
+    {"dist": "beta", "a": 2, "loc": 0, "scale": 1},    # b missing
+    {"dist": "norm", "loc": 0, "scale": 1, "c": 1},    # no such parameter
+    {"dist": "lognorm", "s": 500, "loc": 0, "scale": 1},
+])
+def test_anything_outside_the_plain_ranges_goes_to_scipy(value):
+    from planning.scenarios import parse
+
+    assert parse._plain_params(value) is None

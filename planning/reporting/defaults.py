@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from planning.errors import Problem
-from planning.montecarlo import MAX_REPORT_DRAWS, seed_and_draws_problems
 
 __all__ = ["AUDIENCES", "DEFAULT_SEED", "DEFAULT_DRAWS", "audience_problems",
            "report_seed_and_draws_problems", "report_parameters"]
@@ -31,6 +30,8 @@ def report_seed_and_draws_problems(seed, draws) -> list[Problem]:
     """The report's ``--seed`` and ``--draws``: the Monte Carlo's own check
     (:func:`planning.montecarlo.seed_and_draws_problems`) with the report's tighter draws
     limit, :data:`~planning.montecarlo.MAX_REPORT_DRAWS`, and exact ``int`` only."""
+    from planning.montecarlo import MAX_REPORT_DRAWS, seed_and_draws_problems  # not for --help
+
     return seed_and_draws_problems(seed, draws, max_draws=MAX_REPORT_DRAWS, exact=True)
 
 

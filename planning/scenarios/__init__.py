@@ -34,60 +34,39 @@ The package, in the order each part builds on the last:
 * :mod:`.outlook`: :func:`projected_from`, next quarter from a given quarter's actuals.
 """
 
-# Names outside __all__ (marked noqa) are imported from here by tests and benchmarks, or were
-# public in the single module this package replaced.
-from planning.scenarios.analysis import pool_heatmap, sensitivity, sweep
-from planning.scenarios.baseline import Baseline, calibrate
-from planning.scenarios.compare import compare_scenarios, driver_table
-from planning.scenarios.goalseek import GoalSeekResult, leads_needed, lift_needed, revenue_needed
-from planning.scenarios.model import (
-    OUTPUTS,
-    ScenarioModel,
-    ScenarioResult,
-    build_model,
-    project_arrays,
-    run_model,  # noqa: F401  (the per-draw reference loop of the Monte Carlo tests and benchmark)
-    run_scenario,
-)
-from planning.scenarios.outlook import projected_from
-from planning.scenarios.parse import parse_scenarios
-from planning.scenarios.spec import (
-    DRIVERS,
-    FUNNEL_DRIVERS,  # noqa: F401
-    SOURCE,  # noqa: F401
-    Driver,
-    DriverDistribution,
-    Scenario,
-    ScenarioSet,
-    default_scenarios,
-    scenario_set,
-)
+from planning.lazy import lazy_names
 
-__all__ = [
-    "projected_from",
-    "DRIVERS",
-    "Driver",
-    "DriverDistribution",
-    "Scenario",
-    "ScenarioSet",
-    "Baseline",
-    "ScenarioModel",
-    "ScenarioResult",
-    "GoalSeekResult",
-    "parse_scenarios",
-    "default_scenarios",
-    "scenario_set",
-    "calibrate",
-    "build_model",
-    "project_arrays",
-    "driver_table",
-    "run_scenario",
-    "compare_scenarios",
-    "sweep",
-    "pool_heatmap",
-    "sensitivity",
-    "lift_needed",
-    "leads_needed",
-    "revenue_needed",
-    "OUTPUTS",
-]
+# public name -> the module that defines it; each loads on first use, so the scenarios.yaml
+# loader (.parse) does not bring the model, the sweeps or scipy with it
+_PUBLIC = {
+    "pool_heatmap": "planning.scenarios.analysis",
+    "sensitivity": "planning.scenarios.analysis",
+    "sweep": "planning.scenarios.analysis",
+    "Baseline": "planning.scenarios.baseline",
+    "calibrate": "planning.scenarios.baseline",
+    "compare_scenarios": "planning.scenarios.compare",
+    "driver_table": "planning.scenarios.compare",
+    "GoalSeekResult": "planning.scenarios.goalseek",
+    "leads_needed": "planning.scenarios.goalseek",
+    "lift_needed": "planning.scenarios.goalseek",
+    "revenue_needed": "planning.scenarios.goalseek",
+    "OUTPUTS": "planning.scenarios.model",
+    "ScenarioModel": "planning.scenarios.model",
+    "ScenarioResult": "planning.scenarios.model",
+    "build_model": "planning.scenarios.model",
+    "project_arrays": "planning.scenarios.model",
+    "run_scenario": "planning.scenarios.model",
+    "projected_from": "planning.scenarios.outlook",
+    "parse_scenarios": "planning.scenarios.parse",
+    "DRIVERS": "planning.scenarios.spec",
+    "Driver": "planning.scenarios.spec",
+    "DriverDistribution": "planning.scenarios.spec",
+    "Scenario": "planning.scenarios.spec",
+    "ScenarioSet": "planning.scenarios.spec",
+    "default_scenarios": "planning.scenarios.spec",
+    "scenario_set": "planning.scenarios.spec",
+}
+
+__all__ = list(_PUBLIC)
+
+__getattr__, __dir__ = lazy_names(__name__, _PUBLIC, globals())
