@@ -238,6 +238,8 @@ def cmd_scenario(args) -> int:
 
 
 def cmd_simulate(args) -> int:
+    import scipy.stats  # noqa: F401  (loads before the bar's clock starts: the bar times the draws)
+
     from planning.montecarlo import simulate
     from planning.words import simulate_text
 
