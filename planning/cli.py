@@ -27,6 +27,7 @@ from planning.commandline import (
 )
 from planning.commandline import run as run_command
 from planning.errors import InputError
+from planning.executors import executor_options
 from planning.importing import add_import_commands
 from planning.launch import add_server_commands
 from planning.terminal import PROGRESS_DELAY, is_terminal, progress_bar, require_extra
@@ -240,6 +241,7 @@ def cmd_scenario(args) -> int:
 def cmd_simulate(args) -> int:
     import scipy.stats  # noqa: F401  (loads before the bar's clock starts: the bar times the draws)
 
+    from planning.executors import open_executor
     from planning.montecarlo import simulate
     from planning.words import simulate_text
 
@@ -250,9 +252,10 @@ def cmd_simulate(args) -> int:
 
         _, scenario, _ = projected_from(dataset, args.base_period, args.scenario, args.period)
     # A bar only on a terminal; by default one that appears when the run lasts over a second.
-    with progress_bar(args.draws, f"simulating {args.scenario}", "draw", show=args.progress) as bar:
+    with (open_executor("simulate", args.workers, args.scheduler) as executor,
+          progress_bar(args.draws, f"simulating {args.scenario}", "draw", show=args.progress) as bar):
         result = simulate(dataset, args.period, scenario, draws=args.draws, seed=args.seed,
-                          plan=plan, progress=bar)
+                          plan=plan, progress=bar, executor=executor)
     if args.json:
         emit(args, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return 0
@@ -330,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="a progress bar on stderr; off a terminal a plain line per tenth (default: a bar on a "
                         f"terminal if the run takes over {PROGRESS_DELAY:g} s, else nothing)")
+    executor_options(p, "the draws")
 
     add_import_commands(sub)
     add_server_commands(sub)

@@ -26,6 +26,8 @@ NEEDS = {
     "lab": ("workbook", ("jupyterlab", "ipykernel", "ipywidgets")),
     "app": ("app", ("voila", "papermill", "ipykernel", "ipywidgets")),
     "import --from beancount": ("books", ("beancount",)),
+    "simulate --workers": ("scale", ("dask", "distributed")),
+    "simulate --scheduler": ("scale", ("dask", "distributed")),
 }
 
 
