@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from planning.errors import quoted
+
 __all__ = ["Period", "FiscalYear", "parse_period", "parse_fiscal_year", "period_containing"]
 
 _PERIOD_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*(\d)\s*$")
@@ -147,12 +149,12 @@ def parse_period(text: object, fiscal_year_start_month: int = 1) -> Period:
     """
     match = _PERIOD_RE.match(str(text))
     if not match:
-        raise ValueError(f"{text!r} is not a period; expected a fiscal quarter like 2026Q3")
+        raise ValueError(f"{quoted(text)} is not a period; expected a fiscal quarter like 2026Q3")
     year, quarter = int(match.group(1)), int(match.group(2))
     if not 1 <= quarter <= 4:
-        raise ValueError(f"{text!r} has quarter {quarter}; expected a quarter from 1 to 4, like 2026Q3")
+        raise ValueError(f"{quoted(text)} has quarter {quarter}; expected a quarter from 1 to 4, like 2026Q3")
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"{text!r} has fiscal year {year}; expected a year from {FIRST_YEAR} to {LAST_YEAR}, "
+        raise ValueError(f"{quoted(text)} has fiscal year {year}; expected a year from {FIRST_YEAR} to {LAST_YEAR}, "
                          "like 2026Q3")
     return Period(year, quarter, fiscal_year_start_month)
 
@@ -167,11 +169,11 @@ def parse_fiscal_year(text: object, fiscal_year_start_month: int = 1) -> FiscalY
     """
     match = re.match(r"^\s*(?:FY\s*)?(\d{4})\s*$", str(text), re.IGNORECASE)
     if not match:
-        raise ValueError(f"{text!r} is not a fiscal year; expected a year like 2026 (the fiscal year "
+        raise ValueError(f"{quoted(text)} is not a fiscal year; expected a year like 2026 (the fiscal year "
                          "that ends in 2026)")
     year = int(match.group(1))
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"{text!r} is out of range; expected a year from {FIRST_YEAR} to {LAST_YEAR}")
+        raise ValueError(f"{quoted(text)} is out of range; expected a year from {FIRST_YEAR} to {LAST_YEAR}")
     return FiscalYear(year, fiscal_year_start_month)
 
 

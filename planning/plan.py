@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from planning.errors import InputError
+from planning.errors import InputError, quoted
 from planning.methods import POOL_METHODS, REQUIRED_KEY_EXPECT, SHARING_METHODS
 from planning.plan_year import (
     SETTLE_METHODS,
@@ -133,7 +133,7 @@ def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
                                 "self_funding"))
     method = p.get("method", "excess_gop_share")
     if not isinstance(method, str) or method not in POOL_METHODS:
-        r.problem("pool.method", f"unknown method {method!r}; expected one of: {', '.join(POOL_METHODS)}")
+        r.problem("pool.method", f"unknown method {quoted(method)}; expected one of: {', '.join(POOL_METHODS)}")
     rate = r.number(p, "rate", "pool.rate", low=0, high=1, expect="a share from 0 to 1, like 0.30",
                     percent_hint=True)
     target_pool = r.number(p, "target_pool", "pool.target_pool", low=0, low_open=True,
@@ -164,7 +164,7 @@ def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
                           f"{REQUIRED_KEY_EXPECT[key]}")
     elif not isinstance(dmethod, str) or dmethod not in SHARING_METHODS:
         r.problem("distribution.method",
-                  f"unknown method {dmethod!r}; expected one of: {', '.join(SHARING_METHODS)}")
+                  f"unknown method {quoted(dmethod)}; expected one of: {', '.join(SHARING_METHODS)}")
     points = r.weights(d, "points", "distribution.points", "role")
     parsed = {"points": points}
     for key in SHARING_METHODS[dmethod].required if isinstance(dmethod, str) and dmethod in SHARING_METHODS else ():
@@ -196,7 +196,7 @@ def parse_plan(data: Any, source: str = "plan.yaml") -> Plan:
 def _parse_metric(r: PlanReader, value: Any) -> dict[str, float]:
     if isinstance(value, str):
         if value not in METRICS:
-            r.problem("pool.metric", f"unknown metric {value!r}; expected revenue, gop or a blend like {{revenue: 0.5, gop: 0.5}}")
+            r.problem("pool.metric", f"unknown metric {quoted(value)}; expected revenue, gop or a blend like {{revenue: 0.5, gop: 0.5}}")
             return {"gop": 1.0}
         return {value: 1.0}
     if isinstance(value, Mapping):
@@ -213,7 +213,7 @@ def _parse_metric(r: PlanReader, value: Any) -> dict[str, float]:
         if weights and sum(weights.values()) <= 0:
             r.problem("pool.metric", "the blend's weights add up to 0; expected a positive total")
         return weights or {"gop": 1.0}
-    r.problem("pool.metric", f"{value!r} is not a metric; expected revenue, gop or a blend like {{revenue: 0.5, gop: 0.5}}")
+    r.problem("pool.metric", f"{quoted(value)} is not a metric; expected revenue, gop or a blend like {{revenue: 0.5, gop: 0.5}}")
     return {"gop": 1.0}
 
 
@@ -222,18 +222,18 @@ def _parse_curve(r: PlanReader, value: Any) -> tuple[tuple[float, float], ...]:
         return ()
     expect = "a list of [attainment, multiple] points like [[0.9, 0.5], [1.0, 1.0], [1.2, 1.5]]"
     if not isinstance(value, list) or not value:
-        r.problem("pool.curve", f"{value!r} is not {expect}")
+        r.problem("pool.curve", f"{quoted(value)} is not {expect}")
         return ()
     points = []
     for i, point in enumerate(value):
         ok = (isinstance(point, list | tuple) and len(point) == 2
               and all(isinstance(v, int | float) and not isinstance(v, bool) and abs(v) < 1e300 for v in point))
         if not ok:
-            r.problem(f"pool.curve[{i}]", f"{point!r} is not an [attainment, multiple] pair of numbers")
+            r.problem(f"pool.curve[{i}]", f"{quoted(point)} is not an [attainment, multiple] pair of numbers")
             return ()
         a, m = float(point[0]), float(point[1])
         if a < 0 or m < 0:
-            r.problem(f"pool.curve[{i}]", f"{point!r} has a negative number; expected attainment and multiple of 0 or more")
+            r.problem(f"pool.curve[{i}]", f"{quoted(point)} has a negative number; expected attainment and multiple of 0 or more")
             return ()
         points.append((a, m))
     for i in range(1, len(points)):
@@ -298,6 +298,6 @@ def with_overrides(plan: Plan, overrides: Mapping[str, Any] | None, source: str 
         for key in parents:
             node = node.setdefault(key, {})
             if not isinstance(node, dict):
-                raise InputError.single(source or plan.source, f"cannot override {dotted!r}", column=str(dotted))
+                raise InputError.single(source or plan.source, f"cannot override {quoted(dotted)}", column=str(dotted))
         node[leaf] = value
     return replace(parse_plan(data, source=source or plan.source))

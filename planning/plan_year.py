@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from planning.errors import quoted
 from planning.yaml_files import PlanReader
 
 __all__ = ["Gates", "YearPlan", "SETTLE_METHODS", "MAX_GATE", "parse_gates", "parse_year", "parse_blend",
@@ -63,7 +64,7 @@ def parse_blend(r: PlanReader, value: Mapping, methods) -> dict[str, float]:
     blend = {}
     for name in value:
         if name not in methods:
-            r.problem(f"distribution.method.{name}", f"unknown method {name!r} in the blend; expected "
+            r.problem(f"distribution.method.{name}", f"unknown method {quoted(name)} in the blend; expected "
                       f"one of: {', '.join(methods)}")
             continue
         number = r.number(value, name, f"distribution.method.{name}", low=0, high=1, percent_hint=True,
@@ -84,7 +85,7 @@ def parse_year(r: PlanReader, top: Mapping, pool_method: str) -> YearPlan:
     if settle is None:
         settle = "quarter"
     if settle not in SETTLE_METHODS:
-        r.problem("year.settle", f"unknown settlement {settle!r}; expected quarter (each quarter on its "
+        r.problem("year.settle", f"unknown settlement {quoted(settle)}; expected quarter (each quarter on its "
                   "own) or year_to_date (the year so far, less what earlier quarters paid)")
     holdback = r.number(y, "holdback", "year.holdback", low=0, high=1, default=0.0, percent_hint=True,
                         expect="a share from 0 to 1 of each quarter's pool kept to the year end, like 0.2")
@@ -107,7 +108,7 @@ def _parse_weights(r: PlanReader, value: Any) -> tuple[float, float, float, floa
         return None
     expect = "four weights adding up to 1, one per quarter, like [0.1, 0.2, 0.3, 0.4]"
     if not isinstance(value, list):
-        r.problem("year.weights", f"{value!r} is not a list; expected {expect}")
+        r.problem("year.weights", f"{quoted(value)} is not a list; expected {expect}")
         return None
     if len(value) != 4:
         r.problem("year.weights", f"has {len(value)} weight{'s' if len(value) != 1 else ''}; expected {expect}")

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from planning.dataset import Dataset
-from planning.errors import InputError, Problem
+from planning.errors import InputError, Problem, quoted
 from planning.montecarlo import simulate_model
 from planning.plan import Plan
 from planning.scenarios import build_model, scenario_set
@@ -110,7 +110,7 @@ def validate_proposals(table: RawTable, dataset: Dataset) -> pd.DataFrame:
     known = set(dataset.staff["department"]) | set(dataset.actuals["department"])
     unknown = frame["department"].notna() & (frame["department"] != "") & ~frame["department"].isin(known)
     for row, name in frame.loc[unknown, ["_row", "department"]].itertuples(index=False):
-        problems.append(Problem(file, int(row), "department", f"{name!r} is not a department of "
+        problems.append(Problem(file, int(row), "department", f"{quoted(name)} is not a department of "
                                 f"staff.csv or actuals.csv; expected one of: {', '.join(sorted(known))}"))
     for metric in ("revenue", "gop"):
         low = frame[f"{metric}_forecast_low"].astype(float)
@@ -126,7 +126,7 @@ def validate_proposals(table: RawTable, dataset: Dataset) -> pd.DataFrame:
             cell = comment.iloc[idx]
             what = ("has bytes that are not UTF-8 text; expected a UTF-8 file (in Excel: Save As \"CSV UTF-8\")"
                     if NOT_UTF8 in cell else "contains a control character; expected plain text")
-            problems.append(Problem(file, int(table.rows[idx]), "comment", f"{cell!r} {what}"))
+            problems.append(Problem(file, int(table.rows[idx]), "comment", f"{quoted(cell)} {what}"))
     report_duplicates(frame, ["period", "department"], file, problems, "period and department")
     if not len(frame) and not problems:
         problems.append(Problem(file, None, None, "has no proposals; expected one row per department"))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from planning.errors import Problem
+from planning.errors import MAX_LISTED, Problem, quoted, summary_problem
 from planning.money import Unit, round_cents_array
 from planning.periods import parse_period
 from planning.table_reading import RawTable, column_letter, find_header
@@ -129,10 +129,25 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
                                     f"appears {len(letters)} times in the header (columns {', '.join(letters)}); "
                                     f"expected each column once ({_same_names(table, letters)})"))
 
+    def listed(mask, column: str):
+        """The first MAX_LISTED positions of ``mask``; the rest become one summary line."""
+        where = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if len(where) > MAX_LISTED:
+            problems.append(summary_problem(table.file, column, len(where) - MAX_LISTED))
+            return where[:MAX_LISTED], len(problems) - 1
+        return where, None
+
+    def add(where, at, problem_for):
+        new = [problem_for(int(idx)) for idx in where]
+        if at is None:
+            problems.extend(new)
+        else:   # the listed ones go before their summary line
+            problems[at:at] = new
+
     def report(mask: pd.Series, column: str, message: str, values: pd.Series | None = None):
-        for idx in np.flatnonzero(mask.to_numpy()):
-            shown = "" if values is None else f"{values.iloc[idx]!r} "
-            problems.append(Problem(table.file, int(table.rows[idx]), column, shown + message))
+        where, at = listed(mask.to_numpy(), column)
+        add(where, at, lambda idx: Problem(table.file, int(table.rows[idx]), column,
+                                           ("" if values is None else f"{quoted(values.iloc[idx])} ") + message))
 
     for col in columns:
         if col.name not in present:
@@ -140,11 +155,14 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
             continue
         text = frame[col.name].astype(str)
         unreadable = text.str.contains(BAD_TEXT_RE)
-        for idx in np.flatnonzero(unreadable.to_numpy()):
+
+        def unreadable_problem(idx, text=text, name=col.name):
             cell = text.iloc[idx]
             what = ("has bytes that are not UTF-8 text; expected a UTF-8 file (in Excel: Save As \"CSV UTF-8\")"
                     if NOT_UTF8 in cell else "contains a control character; expected plain text")
-            problems.append(Problem(table.file, int(table.rows[idx]), col.name, f"{cell!r} {what}"))
+            return Problem(table.file, int(table.rows[idx]), name, f"{quoted(cell)} {what}")
+
+        add(*listed(unreadable.to_numpy(), col.name), unreadable_problem)
         text = text.where(~unreadable, "")
         empty = (text == "") & ~unreadable
         if col.kind != "optional_date":
@@ -173,15 +191,15 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
         elif col.kind in ("date", "optional_date"):
             value, messages = _parse_dates(text, date_order)
             bad = filled & (messages != "")
-            for idx in np.flatnonzero(bad.to_numpy()):
-                problems.append(Problem(table.file, int(table.rows[idx]), col.name,
-                                        f"{text.iloc[idx]!r} {messages.iloc[idx]}"))
+            add(*listed(bad.to_numpy(), col.name),
+                lambda idx, text=text, messages=messages, name=col.name: Problem(
+                    table.file, int(table.rows[idx]), name, f"{quoted(text.iloc[idx])} {messages.iloc[idx]}"))
         elif col.kind == "bool":
             lower = text.str.lower()
             value = lower.map(lambda s: True if s in _TRUE else (False if s in _FALSE else None))
             report(filled & value.isna(), col.name, "is not true or false; expected true or false", text)
         elif col.kind == "period":
-            labels = []
+            labels, errors = [], {}
             for idx, cell in enumerate(text):
                 if cell == "":
                     labels.append(None)
@@ -190,8 +208,15 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
                     labels.append(str(parse_period(cell, fiscal_year_start_month)))
                 except ValueError as exc:
                     labels.append(None)
-                    problems.append(Problem(table.file, int(table.rows[idx]), col.name, str(exc)))
+                    if len(errors) <= MAX_LISTED:
+                        errors[idx] = str(exc)
+                    else:
+                        errors[idx] = ""
             value = pd.Series(labels, index=text.index, dtype=object)
+            mask = np.zeros(len(text), dtype=bool)
+            mask[list(errors)] = True
+            add(*listed(mask, col.name), lambda idx, errors=errors, name=col.name: Problem(
+                table.file, int(table.rows[idx]), name, errors[idx]))
         else:  # pragma: no cover - programming error
             raise ValueError(col.kind)
         if col.check is not None:
@@ -244,6 +269,6 @@ def report_duplicates(typed: pd.DataFrame, keys: list[str], file: str, problems:
         if key in first_row:
             shown = ", ".join(str(k) for k in key)
             problems.append(Problem(file, int(row), keys[-1],
-                                    f"duplicate {what} {shown!r} (also on row {first_row[key]}); expected one row each"))
+                                    f"duplicate {what} {quoted(shown)} (also on row {first_row[key]}); expected one row each"))
         else:
             first_row[key] = int(row)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict
 
 from planning.errors import Problem
 from planning.version import install_hint
@@ -70,7 +69,7 @@ def require_extra(command: str) -> None:
 
 def problem_dicts(problems: Sequence[Problem]) -> list[dict]:
     """Problems as ``{file, row, column, message}`` objects, the shape ``--json`` prints."""
-    return [asdict(p) for p in problems]
+    return [{"file": p.file, "row": p.row, "column": p.column, "message": p.message} for p in problems]
 
 
 def is_terminal(stream=None) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from planning.errors import InputError, Problem
+from planning.errors import InputError, Problem, quoted
 from planning.input_limits import MAX_YAML_BYTES, YamlTooComplex, load_yaml_bounded, read_bounded
 
 __all__ = ["read_yaml", "text_number_hint", "PlanReader"]
@@ -20,7 +20,7 @@ __all__ = ["read_yaml", "text_number_hint", "PlanReader"]
 
 class _DuplicateKey(yaml.YAMLError):
     def __init__(self, key: object, line: int, first_line: int):
-        super().__init__(f"duplicate key {key!r}")
+        super().__init__(f"duplicate key {quoted(key)}")
         self.key, self.line, self.first_line = key, line, first_line
 
 
@@ -59,7 +59,7 @@ def read_yaml(path: Path, label: str | None = None) -> Any:
         raise InputError([Problem(label, exc.line, None, str(exc))]) from None
     except _DuplicateKey as exc:
         where = "earlier on the same line" if exc.first_line == exc.line else f"also on line {exc.first_line}"
-        raise InputError([Problem(label, exc.line, None, f"key {exc.key!r} is written twice ({where}); "
+        raise InputError([Problem(label, exc.line, None, f"key {quoted(exc.key)} is written twice ({where}); "
                                   "expected each key once, since only one value can count")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -101,7 +101,7 @@ class PlanReader:
         if value is None:
             return {}
         if not isinstance(value, Mapping):
-            self.problem(key, f"must be a mapping of keys ({', '.join(allowed)}), not {value!r}")
+            self.problem(key, f"must be a mapping of keys ({', '.join(allowed)}), not {quoted(value)}")
             return {}
         for unknown in sorted(set(map(str, value)) - set(allowed)):
             prefix = f"{key}.{unknown}" if key else unknown
@@ -114,7 +114,7 @@ class PlanReader:
             return default
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(path, f"{value!r} is not a number{text_number_hint(value)}; expected {expect}")
+            self.problem(path, f"{quoted(value)} is not a number{text_number_hint(value)}; expected {expect}")
             return default
         try:
             value = float(value)
@@ -122,7 +122,7 @@ class PlanReader:
             self.problem(path, f"a {len(str(abs(value)))}-digit number is too large; expected {expect}")
             return default
         if value != value or value in (float("inf"), float("-inf")):
-            self.problem(path, f"{value!r} is not a finite number; expected {expect}")
+            self.problem(path, f"{quoted(value)} is not a finite number; expected {expect}")
             return default
         too_low = low is not None and (value <= low if low_open else value < low)
         too_high = high is not None and value > high
@@ -139,7 +139,7 @@ class PlanReader:
         if value is None:
             return default
         if not isinstance(value, bool):
-            self.problem(path, f"{value!r} is not true or false")
+            self.problem(path, f"{quoted(value)} is not true or false")
             return default
         return value
 

@@ -14,6 +14,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from planning.errors import quoted
+
 __all__ = ["parse_money", "to_minor", "format_minor", "parse_date", "describe_format"]
 
 _PLAIN = re.compile(r"^(?:\d+(?:\.\d*)?|\.\d+)$")
@@ -53,12 +55,12 @@ def parse_money(text: str) -> Decimal | None:
     if s.startswith("-") and not negative:  # $-12.00
         negative, s = True, s[1:]
     if not (_PLAIN.match(s) or _GROUPED.match(s)):
-        raise ValueError(f"{text.strip()!r} is not an amount; expected an amount like 1,234.56, -1234.56 "
+        raise ValueError(f"{quoted(text.strip())} is not an amount; expected an amount like 1,234.56, -1234.56 "
                          "or (1,234.56)")
     try:
         value = Decimal(s.replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the patterns above only let numbers through
-        raise ValueError(f"{text.strip()!r} is not an amount") from None
+        raise ValueError(f"{quoted(text.strip())} is not an amount") from None
     return -value if negative else value
 
 
@@ -115,11 +117,11 @@ def parse_date(text: str, fmt: str) -> date:
         try:
             return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
         except ValueError:
-            raise ValueError(f"{s!r} is not a real calendar date") from None
+            raise ValueError(f"{quoted(s)} is not a real calendar date") from None
     try:
         return datetime.strptime(s, fmt).date()
     except ValueError:
-        raise ValueError(f"{s!r} is not a date in the export's format; expected a date like "
+        raise ValueError(f"{quoted(s)} is not a date in the export's format; expected a date like "
                          f"{describe_format(fmt)} or 2024-07-01") from None
 
 

@@ -18,7 +18,7 @@ from planning.books.merge import Merged, actuals_csv_text, merge_actuals
 from planning.books.presets import PRESETS, resolve_preset
 from planning.books.quarters import BooksActuals, build_actuals
 from planning.dataset import Company
-from planning.errors import InputError, Problem
+from planning.errors import InputError, Problem, quoted
 
 __all__ = ["SOURCES", "BooksImport", "StaffImport", "import_books", "import_staff", "load_accounts",
            "read_company", "read_rows"]
@@ -185,7 +185,7 @@ def import_books(source: str, file: Path | str, into: Path | str, accounts: Path
         nothing is written.
     """
     if source not in SOURCES:
-        raise InputError.single("--from", f"{source!r} is not a source; expected one of {', '.join(SOURCES)}")
+        raise InputError.single("--from", f"{quoted(source)} is not a source; expected one of {', '.join(SOURCES)}")
     file, into = Path(file), Path(into)
     company = read_company(into)
     mapping = load_accounts(Path(accounts) if accounts else into / "accounts.yaml")

@@ -18,7 +18,7 @@ from decimal import Decimal
 from planning.books.amounts import format_minor, parse_date, parse_money, to_minor
 from planning.books.mapping import Account
 from planning.books.presets import Preset
-from planning.errors import Problem
+from planning.errors import Problem, quoted
 
 ZERO = Decimal(0)
 __all__ = ["Posting", "ExportRows", "ParsedExport", "parse_export", "find_header"]
@@ -279,7 +279,7 @@ def _check_total(out, file, number, label, row, cell, use_signed, sign, digits, 
     if stated != actual:
         show = lambda v: " / ".join(format_minor(x, digits, grouped=True) for x in v)  # noqa: E731
         what = "net" if use_signed else "debit / credit"
-        out.problems.append(Problem(file, number, None, f"the export's {label!r} line says {what} {show(stated)} "
+        out.problems.append(Problem(file, number, None, f"the export's {quoted(label)} line says {what} {show(stated)} "
                                     f"but the postings above it add up to {show(actual)}; a posting is missing, "
                                     "repeated or unreadable"))
     return 1

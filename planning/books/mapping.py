@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from planning.errors import InputError, Problem
+from planning.errors import InputError, Problem, quoted
 
 __all__ = ["LINES", "COUNTED", "Account", "Rule", "DepartmentMap", "SourceColumns", "AccountsMap",
            "parse_accounts", "code_key"]
@@ -207,16 +207,16 @@ def _departments(value: Any, bad) -> DepartmentMap | None:
     else:
         for i, name in enumerate(order):
             if not isinstance(name, str) or not name.strip():
-                bad(f"departments.list[{i}]", f"{name!r} is not a department name; expected text")
+                bad(f"departments.list[{i}]", f"{quoted(name)} is not a department name; expected text")
             elif name.strip().casefold() in {n.casefold() for n in names}:
-                bad(f"departments.list[{i}]", f"{name.strip()!r} is listed twice; expected each department once")
+                bad(f"departments.list[{i}]", f"{quoted(name.strip())} is listed twice; expected each department once")
             else:
                 names.append(name.strip())
     listed = {n.casefold(): n for n in names}
 
     def department(key: str, name: Any) -> str | None:
         if not isinstance(name, str) or name.strip().casefold() not in listed:
-            bad(key, f"{name!r} is not in departments.list; expected one of {', '.join(names) or '(none)'}")
+            bad(key, f"{quoted(name)} is not in departments.list; expected one of {', '.join(names) or '(none)'}")
             return None
         return listed[name.strip().casefold()]
 
@@ -224,7 +224,7 @@ def _departments(value: Any, bad) -> DepartmentMap | None:
     for key in ("column", "metadata"):
         text = value.get(key)
         if text is not None and (not isinstance(text, str) or not text.strip()):
-            bad(f"departments.{key}", f"{text!r} is not a name; expected the {key} that holds the department")
+            bad(f"departments.{key}", f"{quoted(text)} is not a name; expected the {key} that holds the department")
             text = None
         texts[key] = text.strip() if isinstance(text, str) else None
     maps = {}
@@ -232,7 +232,7 @@ def _departments(value: Any, bad) -> DepartmentMap | None:
         given = value.get(key) or {}
         maps[key] = {}
         if not isinstance(given, dict):
-            bad(f"departments.{key}", f"expected a mapping like {{fulfil: Fulfilment}}, not {given!r}")
+            bad(f"departments.{key}", f"expected a mapping like {{fulfil: Fulfilment}}, not {quoted(given)}")
             continue
         for written, name in given.items():
             target = department(f"departments.{key}.{written}", name)
@@ -252,7 +252,7 @@ def _rules(value: Any, known: dict[str, str], bad) -> list[Rule]:
     for i, item in enumerate(value):
         where = f"accounts[{i}]"
         if not isinstance(item, dict):
-            bad(where, f"expected a rule like {{code: 4000, line: revenue}}, not {item!r}")
+            bad(where, f"expected a rule like {{code: 4000, line: revenue}}, not {quoted(item)}")
             continue
         for key in item:
             if key not in (*MATCHERS, "line", "department"):
@@ -266,7 +266,7 @@ def _rules(value: Any, known: dict[str, str], bad) -> list[Rule]:
         kind = kinds[0]
         line = item.get("line")
         if line not in LINES:
-            bad(f"{where}.line", f"{line!r} is not a line; expected one of {', '.join(LINES)}")
+            bad(f"{where}.line", f"{quoted(line)} is not a line; expected one of {', '.join(LINES)}")
             continue
         department = item.get("department")
         if department is not None:
@@ -274,7 +274,7 @@ def _rules(value: Any, known: dict[str, str], bad) -> list[Rule]:
                 bad(f"{where}.department", "is given on an excluded rule; an excluded account has no department")
                 continue
             if not isinstance(department, str) or department.strip().casefold() not in known:
-                bad(f"{where}.department", f"{department!r} is not in departments.list; expected one of "
+                bad(f"{where}.department", f"{quoted(department)} is not in departments.list; expected one of "
                     f"{', '.join(known.values()) or '(none)'}")
                 continue
             department = known[department.strip().casefold()]
@@ -288,19 +288,19 @@ def _rules(value: Any, known: dict[str, str], bad) -> list[Rule]:
 def _matcher_values(kind: str, raw: Any, key: str, bad) -> tuple | None:
     if kind == "codes":
         if not isinstance(raw, list) or len(raw) != 2 or _text_list(raw) is None:
-            bad(key, f"{raw!r} is not a range; expected [first, last] like [4000, 4999] (both included)")
+            bad(key, f"{quoted(raw)} is not a range; expected [first, last] like [4000, 4999] (both included)")
             return None
         first, last = (code_key(c) for c in _text_list(raw))
         if first[0] != last[0]:
-            bad(key, f"{raw!r} mixes a numeric and a text code; expected two numeric codes like [4000, 4999]")
+            bad(key, f"{quoted(raw)} mixes a numeric and a text code; expected two numeric codes like [4000, 4999]")
             return None
         if first > last:
-            bad(key, f"{raw!r} runs backwards; expected [first, last] with first <= last")
+            bad(key, f"{quoted(raw)} runs backwards; expected [first, last] with first <= last")
             return None
         return (first, last)
     texts = _text_list(raw)
     if texts is None:
-        bad(key, f"{raw!r} is not {'a code' if kind == 'code' else 'text'} (or a list of them)")
+        bad(key, f"{quoted(raw)} is not {'a code' if kind == 'code' else 'text'} (or a list of them)")
         return None
     if kind == "code":
         return tuple(code_key(t) for t in texts)
@@ -341,7 +341,7 @@ def _source(value: Any, bad) -> SourceColumns:
     if value is None:
         return SourceColumns()
     if not isinstance(value, dict):
-        bad("source", f"expected a mapping with columns and date_format, not {value!r}")
+        bad("source", f"expected a mapping with columns and date_format, not {quoted(value)}")
         return SourceColumns()
     for key in value:
         if key not in ("columns", "date_format", "amount_positive"):
@@ -349,25 +349,25 @@ def _source(value: Any, bad) -> SourceColumns:
     columns: dict[str, str] = {}
     given = value.get("columns") or {}
     if not isinstance(given, dict):
-        bad("source.columns", f"expected a mapping like {{date: Posted, debit: Dr}}, not {given!r}")
+        bad("source.columns", f"expected a mapping like {{date: Posted, debit: Dr}}, not {quoted(given)}")
         given = {}
     for name, header in given.items():
         if name not in COLUMN_FIELDS:
             bad(f"source.columns.{name}", f"is not a column the import reads; expected one of {', '.join(COLUMN_FIELDS)}")
         elif not isinstance(header, str) or not header.strip():
-            bad(f"source.columns.{name}", f"{header!r} is not a column name; expected the header text")
+            bad(f"source.columns.{name}", f"{quoted(header)} is not a column name; expected the header text")
         elif header.strip().casefold() in {h.casefold() for h in columns.values()}:
-            bad(f"source.columns.{name}", f"{header.strip()!r} is named for two fields; expected one column each")
+            bad(f"source.columns.{name}", f"{quoted(header.strip())} is named for two fields; expected one column each")
         else:
             columns[name] = header.strip()
     fmt = value.get("date_format")
     if fmt is not None and not date_format_ok(fmt):
-        bad("source.date_format", f"{fmt!r} is not a date format; expected a strptime format like '%d/%m/%Y' "
+        bad("source.date_format", f"{quoted(fmt)} is not a date format; expected a strptime format like '%d/%m/%Y' "
             "(day, month and year)")
         fmt = None
     positive = value.get("amount_positive")
     if positive not in (None, "debit", "credit"):
-        bad("source.amount_positive", f"{positive!r} is not debit or credit; expected which side a positive "
+        bad("source.amount_positive", f"{quoted(positive)} is not debit or credit; expected which side a positive "
             "amount is")
         positive = None
     return SourceColumns(columns, fmt, positive)

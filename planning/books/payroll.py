@@ -21,7 +21,7 @@ import pandas as pd
 
 from planning.books.amounts import parse_date, parse_money
 from planning.books.gl_export import ExportRows
-from planning.errors import InputError, Problem
+from planning.errors import InputError, Problem, quoted
 
 __all__ = ["STAFF_FIELDS", "PayrollMap", "parse_payroll", "staff_from_export", "merge_staff", "staff_csv_text"]
 
@@ -73,7 +73,7 @@ def parse_payroll(data: Any, file: str = "payroll.yaml") -> PayrollMap:
         if name not in STAFF_FIELDS:
             bad(f"columns.{name}", f"is not a column of staff.csv; expected one of {', '.join(STAFF_FIELDS)}")
         elif not headers or not all(isinstance(h, str) and h.strip() for h in headers):
-            bad(f"columns.{name}", f"{header!r} is not a column name; expected the export's header text")
+            bad(f"columns.{name}", f"{quoted(header)} is not a column name; expected the export's header text")
         else:
             columns[name] = tuple(h.strip() for h in headers)
     for name in REQUIRED:
@@ -84,15 +84,15 @@ def parse_payroll(data: Any, file: str = "payroll.yaml") -> PayrollMap:
     if "fte" not in given and hours is None and given:
         bad("columns.fte", "is missing, and so is hours_per_week; expected one of them")
     if hours is not None and (not isinstance(hours, str) or not hours.strip()):
-        bad("hours_per_week", f"{hours!r} is not a column name; expected the export's weekly hours column")
+        bad("hours_per_week", f"{quoted(hours)} is not a column name; expected the export's weekly hours column")
     if hours is not None and (isinstance(full_time, bool) or not isinstance(full_time, int | float) or full_time <= 0):
-        bad("full_time_hours", f"{full_time!r} is not a number of hours; expected full-time hours a week, like 38")
+        bad("full_time_hours", f"{quoted(full_time)} is not a number of hours; expected full-time hours a week, like 38")
     fmt = data.get("date_format", "%d/%m/%Y")
     if not date_format_ok(fmt):
-        bad("date_format", f"{fmt!r} is not a date format; expected a strptime format like '%d/%m/%Y'")
+        bad("date_format", f"{quoted(fmt)} is not a date format; expected a strptime format like '%d/%m/%Y'")
     eligible = data.get("bonus_eligible")
     if eligible is not None and not isinstance(eligible, bool):
-        bad("bonus_eligible", f"{eligible!r} is not true or false; expected the default for people the export "
+        bad("bonus_eligible", f"{quoted(eligible)} is not true or false; expected the default for people the export "
             "does not say")
     if "bonus_eligible" not in given and eligible is None and given:
         bad("bonus_eligible", "is missing; expected columns.bonus_eligible or a default bonus_eligible: true/false")

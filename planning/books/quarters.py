@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from planning.books.amounts import format_minor
 from planning.books.gl_export import Posting
 from planning.books.mapping import COUNTED, Account, AccountsMap, Rule
-from planning.errors import Problem
+from planning.errors import Problem, quoted
 from planning.periods import period_containing
 
 __all__ = ["AccountTotal", "QuarterCheck", "BooksActuals", "build_actuals"]
@@ -86,11 +86,11 @@ def build_actuals(postings: list[Posting], mapping: AccountsMap, fiscal_year_sta
         rule, tied = mapping.classify(account)
         where = f"{items[0].file}, {'line' if items[0].file.endswith(('.beancount', '.bean')) else 'row'} {items[0].row}"
         if tied:
-            out.problems.append(Problem(mapping.file, None, "accounts", f"account {account.label!r} (first at {where}) "
+            out.problems.append(Problem(mapping.file, None, "accounts", f"account {quoted(account.label)} (first at {where}) "
                                         f"matches {' and '.join(r.where for r in tied)}, which disagree; expected one "
                                         "rule to decide (give the account its own code rule)"))
         elif rule is None:
-            out.problems.append(Problem(mapping.file, None, "accounts", f"account {account.label!r} has {len(items)} "
+            out.problems.append(Problem(mapping.file, None, "accounts", f"account {quoted(account.label)} has {len(items)} "
                                         f"posting{'s' if len(items) != 1 else ''} (net debit {money(total)}; first at "
                                         f"{where}) and no rule; expected a rule with line revenue, cogs, opex or excluded"))
         else:
@@ -112,7 +112,7 @@ def build_actuals(postings: list[Posting], mapping: AccountsMap, fiscal_year_sta
         if rule is None or rule.line not in COUNTED:
             continue
         if posting.currency.upper() != currency.upper():
-            out.problems.append(Problem(posting.file, posting.row, "currency", f"{posting.currency!r} is not the "
+            out.problems.append(Problem(posting.file, posting.row, "currency", f"{quoted(posting.currency)} is not the "
                                         f"company's currency {currency}; expected every counted posting in {currency} "
                                         "(export the report in the base currency)"))
             continue
@@ -126,7 +126,7 @@ def build_actuals(postings: list[Posting], mapping: AccountsMap, fiscal_year_sta
         shown = ", ".join(str(r) for r in rows[:5]) + (", ..." if len(rows) > 5 else "")
         many = len(rows) != 1
         out.problems.append(Problem(by_account[account][0].file, rows[0], mapping.departments.column or "department",
-                                    f"{len(rows)} posting{'s' if many else ''} to {account.label!r} "
+                                    f"{len(rows)} posting{'s' if many else ''} to {quoted(account.label)} "
                                     f"{'have' if many else 'has'} no department ({'rows' if many else 'row'} {shown}); "
                                     "expected a tracking value, a department on the account's rule, or "
                                     "departments.default"))
@@ -153,7 +153,7 @@ def _department(posting: Posting, rule: Rule, mapping: AccountsMap, problems: li
         department = departments.resolve(posting.department)
         if department is None:
             problems.append(Problem(posting.file, posting.row, departments.column or departments.metadata or "department",
-                                    f"{posting.department!r} is not a department; expected one of "
+                                    f"{quoted(posting.department)} is not a department; expected one of "
                                     f"{', '.join(departments.order)} or an alias in departments.aliases"))
         return department
     if departments.default is not None:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from planning.dataset import Dataset
-from planning.errors import InputError, Problem
+from planning.errors import InputError, Problem, quoted
 from planning.periods import parse_period
 from planning.scenarios.spec import (
     DRIVERS,
@@ -72,7 +72,7 @@ def _distribution(value: Any, driver: str, path: str, problems: list[Problem]) -
     import scipy.stats  # scipy loads on first use, not with `import planning`
 
     if not isinstance(value, Mapping) or "dist" not in value:
-        problems.append(Problem(SOURCE, None, path, f"{value!r} is not a distribution; expected a "
+        problems.append(Problem(SOURCE, None, path, f"{quoted(value)} is not a distribution; expected a "
                                 "mapping like {dist: norm, loc: 0, scale: 0.1}"))
         return None
     name = value["dist"]
@@ -82,7 +82,7 @@ def _distribution(value: Any, driver: str, path: str, problems: list[Problem]) -
                  if isinstance(getattr(scipy.stats, n), scipy.stats.rv_continuous | scipy.stats.rv_discrete)]
         close = difflib.get_close_matches(str(name), names, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        problems.append(Problem(SOURCE, None, f"{path}.dist", f"unknown distribution {name!r}{hint}; "
+        problems.append(Problem(SOURCE, None, f"{path}.dist", f"unknown distribution {quoted(name)}{hint}; "
                                 "expected a scipy.stats distribution name like norm, triang, uniform, "
                                 "lognorm or beta"))
         return None
@@ -91,7 +91,7 @@ def _distribution(value: Any, driver: str, path: str, problems: list[Problem]) -
         if key == "dist":
             continue
         if not is_number(number):
-            problems.append(Problem(SOURCE, None, f"{path}.{key}", f"{number!r} is not a number"
+            problems.append(Problem(SOURCE, None, f"{path}.{key}", f"{quoted(number)} is not a number"
                                     f"{text_number_hint(number)}; expected a number for {name}'s parameter {key}"))
             return None
         params[str(key)] = float(number)
@@ -100,7 +100,7 @@ def _distribution(value: Any, driver: str, path: str, problems: list[Problem]) -
     unknown = sorted(set(params) - set(accepted))
     if unknown:
         problems.append(Problem(SOURCE, None, f"{path}.{unknown[0]}", f"scipy.stats.{name} has no "
-                                f"parameter {unknown[0]!r}; expected: {', '.join(accepted)}"))
+                                f"parameter {quoted(unknown[0])}; expected: {', '.join(accepted)}"))
         return None
     spec = DriverDistribution(driver, name, params)
     try:
@@ -124,7 +124,7 @@ def _distribution(value: Any, driver: str, path: str, problems: list[Problem]) -
 def _flatten_plan(value: Any, path: str, problems: list[Problem]) -> dict[str, Any]:
     """``{gates: {gop: 0.95}}`` or ``{gates.gop: 0.95}`` -> ``{"gates.gop": 0.95}``."""
     if not isinstance(value, Mapping):
-        problems.append(Problem(SOURCE, None, path, f"{value!r} is not a mapping; expected plan "
+        problems.append(Problem(SOURCE, None, path, f"{quoted(value)} is not a mapping; expected plan "
                                 "overrides like {gates.gop: 0.95, pool.rate: 0.25}"))
         return {}
     out = {}
@@ -148,7 +148,7 @@ def _period_label(text: Any, dataset: Dataset | None) -> str:
 
 def _targets(value: Any, dataset: Dataset | None, path: str, problems: list[Problem]) -> dict[str, dict[str, float]]:
     if not isinstance(value, Mapping):
-        problems.append(Problem(SOURCE, None, path, f"{value!r} is not a mapping; expected targets "
+        problems.append(Problem(SOURCE, None, path, f"{quoted(value)} is not a mapping; expected targets "
                                 "per quarter like {2027Q1: {revenue_target: 4440000, gop_target: 466000}}"))
         return {}
     out = {}
@@ -160,7 +160,7 @@ def _targets(value: Any, dataset: Dataset | None, path: str, problems: list[Prob
             problems.append(Problem(SOURCE, None, where, str(exc)))
             continue
         if not isinstance(item, Mapping):
-            problems.append(Problem(SOURCE, None, where, f"{item!r} is not a mapping; expected "
+            problems.append(Problem(SOURCE, None, where, f"{quoted(item)} is not a mapping; expected "
                                     "{revenue_target: ..., gop_target: ...}"))
             continue
         targets = {}
@@ -169,7 +169,7 @@ def _targets(value: Any, dataset: Dataset | None, path: str, problems: list[Prob
                 problems.append(Problem(SOURCE, None, f"{where}.{key}", "unknown key; expected "
                                         "revenue_target or gop_target"))
             elif not is_number(amount) or amount <= 0:
-                problems.append(Problem(SOURCE, None, f"{where}.{key}", f"{amount!r} is not an amount "
+                problems.append(Problem(SOURCE, None, f"{where}.{key}", f"{quoted(amount)} is not an amount "
                                         f"above 0{text_number_hint(amount)}; expected a target above 0"))
             else:
                 targets[key] = round(float(amount), 2)
@@ -250,7 +250,7 @@ def _parse_one(name: str, body: Any, dataset: Dataset | None, problems: list[Pro
                     problems.append(Problem(SOURCE, None, where, "a driver's correlation with itself "
                                             "is always 1; expected another driver"))
                 elif not is_number(rho) or not -1 <= rho <= 1:
-                    problems.append(Problem(SOURCE, None, where, f"{rho!r} is not a correlation"
+                    problems.append(Problem(SOURCE, None, where, f"{quoted(rho)} is not a correlation"
                                             f"{text_number_hint(rho)}; expected a number from -1 to 1"))
                 else:
                     pair = tuple(sorted((a, b)))
@@ -299,7 +299,7 @@ def parse_scenarios(data: Any, dataset: Dataset | None, source: str = SOURCE) ->
     for n, parent in parents.items():
         if parent is not None and parent not in own:
             problems.append(Problem(source, None, f"scenarios.{n}.inherits", f"unknown scenario "
-                                    f"{parent!r}; expected one of: {', '.join(names)}"))
+                                    f"{quoted(parent)}; expected one of: {', '.join(names)}"))
             parents[n] = "base"
     resolved: dict[str, Scenario] = {}
 
