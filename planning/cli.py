@@ -234,7 +234,12 @@ def cmd_scenario(args) -> int:
         return 0
     scenario = scenario_set(dataset).get(args.name)
     table = driver_table(dataset, args.period, args.name, plan)
-    emit(args, scenario_text(dataset.company.name, scenario, result, table))
+    text = scenario_text(dataset.company.name, scenario, result, table)
+    if result.year is not None:   # the planned quarter after the actual year so far
+        from planning.year_words import planned_quarter_lines
+
+        text += "\n" + "".join(f"  {line}\n" for line in planned_quarter_lines(result))
+    emit(args, text)
     return 0
 
 
@@ -259,7 +264,12 @@ def cmd_simulate(args) -> int:
     if args.json:
         emit(args, json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
         return 0
-    emit(args, simulate_text(dataset.company.name, result))
+    text = simulate_text(dataset.company.name, result)
+    if result.year is not None:   # the rest of the bonus year, drawn from the same drivers
+        from planning.year_words import simulate_year_lines
+
+        text += "\n" + "".join(f"  {line}\n" for line in simulate_year_lines(result))
+    emit(args, text)
     return 0
 
 

@@ -28,7 +28,6 @@ import numpy as np
 from planning.bonus import pool_arrays, staff_in_period
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
-from planning.methods import sharing_method
 from planning.money import round_cents, unit_digits
 from planning.montecarlo_result import MonteCarloResult
 from planning.periods import Period
@@ -42,6 +41,15 @@ from planning.scenarios import (
 )
 from planning.scenarios.spec import MAX_RELATIVE
 from planning.sharing import SharingRule, cap_cents
+from planning.year.outlook import (
+    YearDraws,
+    YearRules,
+    combine_year,
+    planned_draws,
+    simulate_year_blocks,
+    year_rules,
+    zero_salary,
+)
 
 __all__ = [
     "BLOCK",
@@ -80,6 +88,7 @@ class _Spec:
     weights: np.ndarray
     caps: np.ndarray            # in cents, floored as the engine does
     salary_uncertain: bool
+    year: YearRules | None = None   # with a ``year:`` plan: the rest of the year's sharing rules
 
     @property
     def rule(self) -> SharingRule:
@@ -90,19 +99,23 @@ def _spec(model: ScenarioModel) -> _Spec:
     people = staff_in_period(model.staff, model.period, model.plan.distribution, model.salary_factor)
     caps = cap_cents(people, model.currency)
     # Workers need weights and caps, not the staff table: keep what is pickled small.
+    year = None if model.year is None else year_rules(model.year, model.staff, model.period, model.plan,
+                                                      model.salary_factor, model.currency)
     return _Spec(replace(model, staff=model.staff.iloc[:0]), people["weight"].to_numpy(), caps,
-                 "salary_change" in model.scenario.uncertainty)
+                 "salary_change" in model.scenario.uncertainty, year)
 
 
-def _changes(model: ScenarioModel, seed: int, block: int, size: int) -> dict[str, np.ndarray]:
-    """The drivers' changes for one block: fixed value + a draw from each distribution."""
+def _changes(model: ScenarioModel, seed: int, block: int, size: int, later: int = 0) -> dict[str, np.ndarray]:
+    """The drivers' changes for one block: fixed value + a draw from each distribution
+    (``later`` > 0: the ``later``-th quarter after the planned one, streams ``(block, j, later)``)."""
     changes: dict[str, np.ndarray | float] = dict(model.drivers)
     names = model.uncertain
     if not names:
         return {k: np.full(size, v) for k, v in changes.items()}
     z = np.empty((len(names), size))
     for i, name in enumerate(names):
-        stream = np.random.SeedSequence(seed, spawn_key=(block, _DRIVER_INDEX[name]))
+        key = (block, _DRIVER_INDEX[name]) + ((later,) if later else ())
+        stream = np.random.SeedSequence(seed, spawn_key=key)
         z[i] = np.random.default_rng(stream).standard_normal(size)
     if model.cholesky is not None:
         z = model.cholesky @ z
@@ -125,9 +138,9 @@ class _Outcomes:
     scale: np.ndarray | None
 
 
-def _outcomes(spec: _Spec, seed: int, block: int, size: int) -> _Outcomes:
+def _outcomes(spec: _Spec, seed: int, block: int, size: int, later: int = 0) -> _Outcomes:
     model = spec.model
-    changes = _changes(model, seed, block, size)
+    changes = _changes(model, seed, block, size, later)
     figures = project_arrays(model.baseline, changes)
     scale = None
     if spec.salary_uncertain:   # relative to the fixed salary change the caps were built with
@@ -143,13 +156,7 @@ def to_share(spec: _Spec, pool_cents: np.ndarray, scale) -> tuple[np.ndarray, np
     (``equal`` or ``points`` without caps) salaries do not matter and the pool is shared as
     it is. Scaling by 0 would divide the pool by 0 in :meth:`SharingRule.share_sums`.
     """
-    if scale is None or not (scale <= 0).any():
-        return pool_cents, scale
-    zero = scale <= 0
-    distribution = spec.model.plan.distribution
-    if sharing_method(distribution).follows_salary or distribution.individual_cap is not None:
-        pool_cents = np.where(zero, 0.0, pool_cents)
-    return pool_cents, np.where(zero, 1.0, scale)
+    return zero_salary(spec.model.plan, pool_cents, scale)
 
 
 def allocated_cents(spec: _Spec, rule: SharingRule, pool_cents: np.ndarray, scale) -> np.ndarray:
@@ -168,6 +175,7 @@ class _BlockStats:
     cents: np.ndarray           # int64 sums: pool, cost, revenue, GOP
     payout_sums: np.ndarray     # per person, cents
     pools: np.ndarray           # currency units, one per draw
+    year: YearDraws | None = None
 
 
 def _int_cents(cents: np.ndarray) -> np.ndarray:
@@ -182,10 +190,24 @@ def _simulate_blocks(spec: _Spec, seed: int, blocks: Sequence[tuple[int, int]]) 
     out = []
     for block, size in blocks:
         o = _outcomes(spec, seed, block, size)
-        steps = pool_arrays(model.plan, o.revenue, o.gop, model.revenue_target, model.gop_target,
-                            model.currency)
-        pool_cents = np.round(steps.pool * k)
-        share_cents, scale = to_share(spec, pool_cents, o.scale)
+        year = None
+        if model.year is None:
+            steps = pool_arrays(model.plan, o.revenue, o.gop, model.revenue_target, model.gop_target,
+                                model.currency)
+            pool_cents = np.round(steps.pool * k)
+            share_cents, scale = to_share(spec, pool_cents, o.scale)
+        else:   # quarter k after the actual year so far: P_k, less what is held back, is shared now
+            quarter = planned_draws(model.year, model.plan, o.revenue, o.gop, model.revenue_target,
+                                    model.gop_target, model.currency)
+            steps, pool_cents = quarter.steps, quarter.pool
+            share_cents, scale = to_share(spec, quarter.shared, o.scale)
+
+            def later(i, block=block, size=size):
+                drawn = _outcomes(spec, seed, block, size, later=i + 1)
+                return drawn.revenue, drawn.gop, drawn.scale
+
+            year = simulate_year_blocks(model.year, spec.year, model.plan, (quarter, o.revenue, o.gop, o.scale),
+                                        (model.revenue_target, model.gop_target), later, model.currency)
         allocated = allocated_cents(spec, rule, share_cents, scale)
         excess_cents = np.round(steps.excess_gop * k)
         counts = np.array([steps.revenue_passed.sum(), steps.gop_passed.sum(), steps.gates_passed.sum(),
@@ -193,7 +215,8 @@ def _simulate_blocks(spec: _Spec, seed: int, blocks: Sequence[tuple[int, int]]) 
         # Whole cents as int64 before summing: a float sum of a block loses cents above 2**53.
         cents = np.array([_int_cents(pool_cents).sum(), _int_cents(allocated).sum(),
                           _int_cents(o.revenue * k).sum(), _int_cents(o.gop * k).sum()], dtype=np.int64)
-        out.append(_BlockStats(size, counts, cents, rule.share_sums(share_cents, scale), steps.pool))
+        out.append(_BlockStats(size, counts, cents, rule.share_sums(share_cents, scale),
+                               steps.pool if year is None else pool_cents / k, year))
     return out
 
 
@@ -227,6 +250,8 @@ def _combine(model: ScenarioModel, stats: list[_BlockStats], seed: int) -> Monte
         expected_gop_after_bonus=_mean(cents[3] - cents[1], draws, unit),
         pool_p10=round_cents(p10, unit), pool_p50=round_cents(p50, unit), pool_p90=round_cents(p90, unit),
         people=people.reset_index(drop=True), pools=pools,
+        year=None if model.year is None else combine_year(
+            model.year, [s.year for s in stats], people, model.plan, unit, _mean),
     )
 
 

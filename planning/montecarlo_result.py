@@ -60,6 +60,9 @@ class MonteCarloResult:
     pool_p90: float
     people: pd.DataFrame = field(repr=False)
     pools: np.ndarray = field(repr=False)
+    #: With a ``year:`` plan, the rest of the year (:func:`planning.year.outlook.combine_year`);
+    #: ``simulate --json``'s ``year`` object. None without one (and no ``year`` key).
+    year: dict | None = field(default=None, repr=False)
 
     @property
     def expected_payout(self) -> pd.Series:
@@ -70,8 +73,8 @@ class MonteCarloResult:
         return self.people.groupby("department")["expected_payout"].sum().round(unit_digits(self.currency))
 
     def to_dict(self) -> dict:
-        """The ``simulate --json`` object."""
-        return {
+        """The ``simulate --json`` object (with a ``year`` object only for a ``year:`` plan)."""
+        data = {
             "scenario": self.scenario, "period": self.period, "base_period": self.base_period,
             "currency": self.currency, "draws": self.draws, "seed": self.seed,
             "p_revenue_gate": self.p_revenue_gate, "p_gop_gate": self.p_gop_gate,
@@ -89,3 +92,6 @@ class MonteCarloResult:
                 for r in self.people.itertuples(index=False)
             ],
         }
+        if self.year is not None:
+            data["year"] = self.year
+        return data

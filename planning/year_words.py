@@ -293,3 +293,38 @@ def year_text(company_name: str, result: YearResult) -> str:
         table[column] = table[column].map(lambda x: "" if x != x else m(x))
     lines += ["", table[["employee_id", "name", "department", *money_columns]].to_string(index=False)]
     return "\n".join(lines) + "\n"
+
+
+def planned_quarter_lines(result) -> list[str]:
+    """``scenario`` for a quarter of a ``year:`` plan: the projected quarter settled in its year
+    (``result``: a ScenarioResult whose ``year`` is set)."""
+    return ["In its year:", *explain_quarter(result.year, result.period)]
+
+
+def simulate_year_lines(result) -> list[str]:
+    """``simulate`` with a ``year:`` plan: the quarter after the actual year so far, and the year end
+    over the remaining quarters drawn from the same drivers (``result``: a MonteCarloResult)."""
+    y, m = result.year, (lambda x: format_cents(x, result.currency))
+    settle = ("on the year to date: the actual quarters before it" if y["settle"] == "year_to_date"
+              else "on its own")
+    lines = [f"The bonus year {y['fiscal_year']} (quarter {y['quarter']} of 4), settled {settle}"
+             + (f" paid {m(y['paid_before'])} and hold {m(y['reserve_before'])} in reserve" if y["quarter"] > 1
+                and y["settle"] == "year_to_date" else "") + ".",
+             f"The expected pool above is this quarter's pool, beyond what the year so far paid; {y['holdback']:.0%} "
+             "of it is held back to the year end, and the expected bonus cost is what is shared now."]
+    drawn = ", ".join(y["quarters_drawn"])
+    if drawn:
+        lines.append(f"{drawn} drawn from the same drivers, each quarter on its own draws"
+                     + (f" ({', '.join(y['targets_assumed'])} with this quarter's targets, having none)"
+                        if y["targets_assumed"] else "") + ".")
+    lines += [f"The reserve is released at the year end  {y['p_reserve_released']:8.1%}",
+              f"Expected reserve          {m(y['expected_reserve']):>20}",
+              f"  released                {m(y['expected_released']):>20}",
+              f"  forfeited               {m(y['expected_forfeited']):>20}",
+              f"Expected pools of the year{m(y['expected_year_pool']):>20}",
+              "Expected total for the year by department (paid so far + the rest of the year):"]
+    by_dept: dict[str, float] = {}
+    for p in y["expected_year_totals"]:
+        by_dept[p["department"]] = by_dept.get(p["department"], 0.0) + p["expected_year_total"]
+    lines += [f"  {dept:<16}{m(value):>20}" for dept, value in sorted(by_dept.items())]
+    return lines

@@ -36,6 +36,8 @@ from planning.scenarios.spec import (
     uncertain_drivers,
 )
 from planning.sharing import cap_cents
+from planning.year import quarter_as_bonus
+from planning.year.outlook import YearSoFar, settle_planned, year_so_far
 
 # --- the projection (vectorised) --------------------------------------------------------------
 
@@ -147,6 +149,7 @@ class ScenarioModel:
     currency: str
     staff: pd.DataFrame
     cholesky: np.ndarray | None = None
+    year: YearSoFar | None = None   # with a ``year:`` plan: the actual quarters of the year before
 
     @property
     def drivers(self) -> dict[str, float]:
@@ -262,10 +265,17 @@ def build_model(dataset: Dataset, period: str | Period, scenario: str | Scenario
     scenario_plan = apply_plan(plan or dataset.plan, s)
     if s.plan_overrides and (missing := roles_without_points(scenario_plan, dataset.staff)) is not None:
         raise InputError([replace(missing, column=f"scenarios.{s.name}.plan.distribution.points")])
+    def later_targets(q):
+        try:
+            return targets_for(dataset, q, s)
+        except InputError:
+            return None
+
     return ScenarioModel(
         period=p, scenario=s, baseline=baseline, plan=scenario_plan,
         revenue_target=revenue_target, gop_target=gop_target, currency=dataset.company.currency,
         staff=dataset.staff, cholesky=correlation_factor(s),
+        year=year_so_far(dataset, p, scenario_plan, later_targets, (revenue_target, gop_target)),
     )
 
 
@@ -287,6 +297,17 @@ class ScenarioResult(BonusResult):
     base_period: str = ""
     drivers: dict[str, float] = field(default_factory=dict)
     salary_factor: float = 1.0
+    year: object = None     # with a ``year:`` plan: the YearResult through the planned quarter
+
+    def to_dict(self) -> dict:
+        """``bonus --json``'s keys; with a year plan also ``earned_to_date``, ``shared_now``,
+        ``held_back`` and ``reserve`` (as ``bonus --period`` with a year plan)."""
+        data = super().to_dict()
+        if self.year is not None:
+            q = self.year.quarter(self.period)
+            data.update(earned_to_date=q.earned_to_date, shared_now=q.shared_now, held_back=q.held_back,
+                        reserve=q.reserve)
+        return data
 
 
 def run_scenario(dataset: Dataset, period: str | Period, scenario: str | Scenario = "base",
@@ -312,11 +333,16 @@ def run_model(model: ScenarioModel, changes: Mapping[str, float] | None = None) 
     changes = dict(model.drivers if changes is None else changes)
     projected = projected_result(model, changes)
     factor = 1.0 + float(changes.get("salary_change", 0.0))
-    result = compute_bonus(projected, model.staff, model.period, model.plan,
-                           currency=model.currency, salary_factor=factor)
+    year = None
+    if model.year is not None:   # quarter k settled after the actual quarters of its year
+        year = settle_planned(model.year, projected, model.staff, model.plan, model.currency, factor)
+        result = quarter_as_bonus(year, model.period)
+    else:
+        result = compute_bonus(projected, model.staff, model.period, model.plan,
+                               currency=model.currency, salary_factor=factor)
     return ScenarioResult(**{f.name: getattr(result, f.name) for f in fields(BonusResult)},
                           scenario=model.scenario.name,
-                          base_period=model.baseline.period, drivers=changes, salary_factor=factor)
+                          base_period=model.baseline.period, drivers=changes, salary_factor=factor, year=year)
 
 
 # --- many projections at once (sweeps, sensitivity, goal seek) ------------------------------
