@@ -305,11 +305,10 @@ def simulate_year_lines(result) -> list[str]:
     """``simulate`` with a ``year:`` plan: the quarter after the actual year so far, and the year end
     over the remaining quarters drawn from the same drivers (``result``: a MonteCarloResult)."""
     y, m = result.year, (lambda x: format_cents(x, result.currency))
-    settle = ("on the year to date: the actual quarters before it" if y["settle"] == "year_to_date"
-              else "on its own")
-    lines = [f"The bonus year {y['fiscal_year']} (quarter {y['quarter']} of 4), settled {settle}"
-             + (f" paid {m(y['paid_before'])} and hold {m(y['reserve_before'])} in reserve" if y["quarter"] > 1
-                and y["settle"] == "year_to_date" else "") + ".",
+    settle = "on the year to date" if y["settle"] == "year_to_date" else "quarter by quarter"
+    before = (f": the actual quarters before it paid {m(y['paid_before'])} and hold {m(y['reserve_before'])} "
+              "in reserve" if y["quarter"] > 1 else ": it is the year's first quarter")
+    lines = [f"The bonus year {y['fiscal_year']} (quarter {y['quarter']} of 4), settled {settle}{before}.",
              f"The expected pool above is this quarter's pool, beyond what the year so far paid; {y['holdback']:.0%} "
              "of it is held back to the year end, and the expected bonus cost is what is shared now."]
     drawn = ", ".join(y["quarters_drawn"])
