@@ -1,71 +1,61 @@
-"""How fast are the quarterly reports? One report against the sample company's whole batch.
+"""How fast are the quarterly reports? ``report --all`` (the sample's 16 reports) against one report.
 
-Run: ``.venv/bin/python benchmarks/bench_reports.py``. The batch is 8 quarters x 2 audiences =
-16 reports. Aim: the batch in at most 4x one report on 2 cores. It gets there because each
-worker keeps one warm kernel (start-up and imports paid once per worker, not per report) and
-renders a quarter's two audiences back to back, drawing the shared charts once.
+Run: ``.venv/bin/python benchmarks/bench_reports.py`` (about three minutes on 2 cores).
 
-Printed: one report and the batch through the library (``render_reports``), the same through
-the command line (``python -m planning report``, so Python's own start-up is included), and the
-personal statements for the latest quarter.
+Like with like: both sides are the whole command (``python -m planning report``, Python's
+start-up, validation, kernel start-up and publishing included), into fresh output folders,
+as medians of interleaved runs (benchmarks/timing.py).
+
+Aim: ``report --all`` of the sample (8 quarters x 2 audiences = 16 reports) in at most 1.5x
+one report (``report --period <latest>``, the owner's). The batch gets there because each
+worker keeps one warm kernel (start-up and imports paid once per worker, not per report),
+renders a quarter's two audiences back to back on it, drawing the charts once, and loads the
+validated inputs once (docs/architecture.md, "A batch of reports").
+
+For scale only (no aim): the personal statements of the latest quarter.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
+import itertools
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planning.reporting.runner.batch import render_reports  # noqa: E402
-from planning.reporting.runner.jobs import plan_reports  # noqa: E402
-from planning.reporting.statements import write_statements  # noqa: E402
+from benchmarks.timing import info, interleaved, python, summary, verdict  # noqa: E402
 
 DATA = ROOT / "data"
 
 
-def best_of(fn, repeat: int = 2) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times)
+def main() -> int:
+    from planning.reporting.runner.jobs import plan_reports
+    from planning.reporting.statements import write_statements
 
-
-def cli(*args: str) -> float:
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "planning", *args], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
-def main() -> None:
     every = plan_reports(DATA)
-    latest = max(job.period for job in every)
-    one_job = [job for job in every if job.period == latest and job.audience == "owner"]
+    latest = max(job.period for job in every if job.notebook is None)
+    runs = itertools.count()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        one = best_of(lambda: render_reports(one_job, out / "one", workers=1))
-        batch = best_of(lambda: render_reports(every, out / "all"))
-        cli_one = cli("report", "--data", str(DATA), "--period", latest, "--out", str(out / "cli-one"))
-        cli_all = cli("report", "--data", str(DATA), "--all", "--quiet", "--out", str(out / "cli-all"))
-        statements = best_of(lambda: write_statements(DATA, latest, out / "statements"), repeat=3)
-        people = len(list((out / "statements" / latest).glob("*.html"))) - 1
-    quarters = len({job.period for job in every})
-    print(f"quarterly reports, sample company, {os.cpu_count()} cores")
-    print(f"  one report ({latest}, owner), library          {one:6.2f} s")
-    print(f"  batch: {quarters} quarters x 2 audiences = {len(every)} reports {batch:6.2f} s   "
-          f"{batch / one:4.2f}x one report (aim <= 4x)")
-    print(f"  one report, command line                      {cli_one:6.2f} s")
-    print(f"  batch, command line (report --all)            {cli_all:6.2f} s   {cli_all / cli_one:4.2f}x one report")
-    print(f"  personal statements, {people} people              {statements:6.2f} s")
+
+        def fresh(name: str) -> str:
+            return str(out / f"{name}-{next(runs)}")
+
+        one = lambda: python("-m", "planning", "report", "--data", str(DATA), "--period", latest,  # noqa: E731
+                             "--out", fresh("one"))()
+        batch = lambda: python("-m", "planning", "report", "--data", str(DATA), "--all", "--quiet",  # noqa: E731
+                               "--out", fresh("all"))()
+        times = interleaved({"one": one, "all": batch}, runs=3, warmup=False)
+        statements = interleaved({"s": lambda: write_statements(DATA, latest, out / "statements")}, runs=3)["s"]
+    print(f"quarterly reports, sample company: one report ({latest}, owner) {times['one']:.1f} s, "
+          f"report --all ({len(every)} reports) {times['all']:.1f} s, medians of 3 interleaved runs")
+    met = [verdict(f"report --all ({len(every)} reports)", times["all"] / times["one"], 1.5,
+                   baseline=f"one report (report --period {latest})")]
+    info("personal statements of the latest quarter", statements)
+    return summary(met)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

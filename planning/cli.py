@@ -167,6 +167,7 @@ def cmd_report(args) -> int:
     import time
 
     require_extra("report")
+    from planning.reporting.companies import many_companies, plan_company_reports
     from planning.reporting.defaults import DEFAULT_DRAWS, DEFAULT_SEED
     from planning.reporting.publishing import report_filename
     from planning.reporting.runner.batch import render_reports
@@ -179,9 +180,14 @@ def cmd_report(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise InputError.single("--jobs", f"{args.jobs} is not a number of workers; expected a whole number "
                                 "from 1 (default: the number of CPU cores)")
-    jobs = plan_reports(args.data, periods, audiences, args.plan, seed, draws, years=years)  # validate first
+    companies = many_companies(args.data if isinstance(args.data, list) else [args.data])
+    if companies is None:
+        jobs = plan_reports(args.data[0] if isinstance(args.data, list) else args.data, periods, audiences,
+                            args.plan, seed, draws, years=years)  # validate first
+    else:  # each company into OUT/<its folder's name>/, all on one pool of workers
+        jobs = plan_company_reports(companies, periods, audiences, args.plan, seed, draws, years)
     started = time.perf_counter()
-    index = Path(args.out) / "index.html"
+    index = Path(args.out) / "index.html" if companies is None else Path(args.out)
     failures: dict[str, str] = {}
     status = 0
     try:
@@ -191,22 +197,28 @@ def cmd_report(args) -> int:
         if not args.json:
             return exc.print_report(len(jobs), index, EXIT_BAD_INPUT)
         failures, status = exc.failures, (EXIT_BAD_INPUT if exc.unwritten else 1)
-        paths = [Path(args.out) / report_filename(job.period, job.audience) for job in jobs
+        paths = [Path(args.out) / job.folder / report_filename(job.period, job.audience) for job in jobs
                  if job.key not in failures]
     seconds = time.perf_counter() - started
     if args.json:
         print_json({"reports": [{"period": job.period, "audience": job.audience, "path": str(path)}
+                                | ({"company": job.folder} if companies else {})
                                  for job, path in zip([j for j in jobs if j.key not in failures], paths, strict=True)],
-                     "index": str(index), "seed": seed, "draws": draws, "seconds": round(seconds, 3),
-                     "failures": [{"report": key, "message": reason} for key, reason in failures.items()]})
+                     "index": None if companies else str(index), "seed": seed, "draws": draws,
+                     "seconds": round(seconds, 3),
+                     "failures": [{"report": key, "message": reason} for key, reason in failures.items()]}
+                    | ({"companies": [{"company": name, "data": str(path), "index": str(index / name / "index.html")}
+                                      for name, path in companies]} if companies else {}))
         return status
     for path in paths:
         print(path)
     if not args.all and args.audience is None:
         print("rendered the owner report only (the default audience); add --audience staff for the version "
               "everyone may read, or --all for every quarter and both audiences", file=sys.stderr)
+    where = (f"open {index}" if companies is None else
+             f"{len(companies)} companies, each with its index: {index}/<company>/index.html")
     print(f"{len(paths)} report{'s' if len(paths) != 1 else ''} for {jobs_covered(jobs)} "
-          f"in {seconds:.1f} s; open {index}", file=sys.stderr)
+          f"in {seconds:.1f} s; {where}", file=sys.stderr)
     return 0
 
 
@@ -301,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_year_parser(sub, _load, _write_outputs)
 
     p = add_command(sub, "report", cmd_report, "render quarterly reports (HTML) for the owner and for all staff",
-                    json_help="print what was written as one JSON object (keys: docs/cli.md)")
+                    json_help="print what was written as one JSON object (keys: docs/cli.md)", many_data=True)
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--period", metavar="QUARTER", help="one quarter like 2026Q3 (this, --year or --all is required)")
     which.add_argument("--year", metavar="FY", help="the year-end report of one fiscal year like FY2026 or 2026 (no default)")

@@ -50,7 +50,8 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(self, message)
 
 
-def add_command(sub, name: str, func, help: str, *, data: bool = True, json_help: str = JSON_HELP):
+def add_command(sub, name: str, func, help: str, *, data: bool = True, json_help: str = JSON_HELP,
+                many_data: bool = False):
     """Register one subcommand and return its parser.
 
     Parameters
@@ -66,9 +67,15 @@ def add_command(sub, name: str, func, help: str, *, data: bool = True, json_help
         Give it ``--data DIR`` (default ``data``).
     json_help : str
         The help of its ``--json`` (servers get none).
+    many_data : bool
+        ``--data`` takes one or more paths (a list; ``report`` over many companies).
     """
     p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".")
-    if data:
+    if data and many_data:
+        p.add_argument("--data", default=[Path("data")], type=Path, nargs="+", metavar="DIR",
+                       help="dataset folder or .xlsx workbook, several of them, or a folder of company folders; "
+                            "with more than one company each goes to OUT/<its folder's name>/ (default: data)")
+    elif data:
         p.add_argument("--data", default="data", type=Path, metavar="DIR",
                        help="dataset folder or .xlsx workbook (default: data)")
     if name not in SERVERS:

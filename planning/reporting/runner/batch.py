@@ -82,7 +82,8 @@ def _render_job(session: KernelSession, job: ReportJob, out: Path, template: Pat
     if stopping():  # the command that asked for this page has died: publish nothing more
         raise SystemExit(1)
     try:
-        return publish_html(out / report_filename(job.period, job.audience), page, FILE_MODES[job.audience])
+        return publish_html(out / job.folder / report_filename(job.period, job.audience), page,
+                            FILE_MODES[job.audience])
     except CannotWrite as exc:  # this page's own failure; the previous page, if any, is untouched
         raise ReportError({job.key: f"{exc.path} cannot be written ({exc.strerror})"}, unwritten=[job.key]) from None
 
@@ -133,7 +134,8 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
     ----------
     jobs : sequence of ReportJob
     out : path
-        Destination folder (created if missing).
+        Destination folder (created if missing); a job with a ``folder`` (a batch over many
+        companies) goes to ``out/<folder>/``, and each folder gets its own ``index.html``.
     template : path, optional
         The template notebook (default ``planning/notebooks/quarterly_report.ipynb``).
     workers : int, optional
@@ -162,6 +164,10 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
     for job in jobs:  # refuse bad parameters before any kernel starts
         check_parameters(job.parameters, declared_parameters(job.template(template)))
     out = output_folder(out)  # a file or an unwritable folder is bad input, before any kernel
+    folders = list(dict.fromkeys(job.folder for job in jobs)) or [""]   # one per company in a batch of many
+    for folder in folders:
+        if folder:
+            output_folder(out / folder)
     cpus = os.cpu_count() or 1
     workers = max(1, min(workers or cpus, cpus, len(jobs) or 1))
     done: dict[str, Path] = {}
@@ -183,9 +189,9 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
             context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start,
                                      initargs=(str(template), start_timeout, execution_timeout, retries)) as pool:
-                by_period: dict[str, list[ReportJob]] = {}
-                for job in jobs:
-                    by_period.setdefault(job.period, []).append(job)
+                by_period: dict[tuple[str, str], list[ReportJob]] = {}
+                for job in jobs:   # a company's quarter on one worker: its audiences share the charts
+                    by_period.setdefault((job.folder, job.period), []).append(job)
                 futures = {pool.submit(_worker_render, group, str(out)): group for group in by_period.values()}
                 try:
                     for future in as_completed(futures):
@@ -205,11 +211,13 @@ def render_reports(jobs: Sequence[ReportJob], out: Path | str = "reports", *, te
                     raise
     finally:
         bar.close()
-        try:
-            write_index(out)  # lists the pages that are there, whatever happened above
-        except CannotWrite as exc:
-            failures["index"] = f"{exc.path} cannot be written ({exc.strerror})"
-            unwritten.add("index")
+        for folder in folders:
+            try:
+                write_index(out / folder)  # lists the pages that are there, whatever happened above
+            except CannotWrite as exc:
+                key = f"{folder}/index" if folder else "index"
+                failures[key] = f"{exc.path} cannot be written ({exc.strerror})"
+                unwritten.add(key)
     if failures:
         raise ReportError(failures, unwritten, [done[job.key] for job in jobs if job.key in done])
     return [done[job.key] for job in jobs]

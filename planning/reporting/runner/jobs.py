@@ -35,14 +35,27 @@ class ReportError(RuntimeError):
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.failures.items()))
 
     def report_lines(self, total: int, index: Path) -> list[str]:
-        """One ``error:`` line per failure, then what was published and what failed."""
-        lines = [f"error: {'the index' if key == 'index' else 'report ' + key}: {reason}"
-                 for key, reason in self.failures.items()]
-        failed = [key for key in self.failures if key != "index"]
+        """One ``error:`` line per failure, then what was published and what failed.
+
+        ``index`` is the output folder's index, or (a batch over many companies) the output
+        folder itself, whose every company folder has its own index.
+        """
+        def is_index(key: str) -> bool:
+            return key == "index" or key.endswith("/index")
+
+        def what(key: str) -> str:
+            if key == "index":
+                return "the index"
+            return f"the index of {key[:-len('/index')]}" if is_index(key) else f"report {key}"
+
+        lines = [f"error: {what(key)}: {reason}" for key, reason in self.failures.items()]
+        failed = [key for key in self.failures if not is_index(key)]
+        no_index = [key for key in self.failures if is_index(key)]
+        where = (f"the index lists what is there: {index}" if index.suffix == ".html"
+                 else f"each company's index.html in {index} lists what is there")
         lines.append(f"published {len(self.published)} of {total} report{'s' if total != 1 else ''}"
                      + (f"; failed: {', '.join(failed)}" if failed else "")
-                     + ("; the index could not be written" if "index" in self.failures
-                        else f"; the index lists what is there: {index}"))
+                     + ("; the index could not be written" if no_index else f"; {where}"))
         return lines
 
     def print_report(self, total: int, index: Path, unwritten_status: int = 2) -> int:
@@ -66,6 +79,7 @@ class ReportJob:
     parameters: dict = field(hash=False, compare=False)
     title: str = ""
     notebook: str | None = None   # a packaged template (planning.notebooks) instead of the batch's own
+    folder: str = ""              # a batch over many companies: this company's folder inside OUT
 
     def template(self, default: Path) -> Path:
         """The template this job runs: its own packaged notebook, or the batch's ``default``."""
@@ -73,13 +87,14 @@ class ReportJob:
 
     @property
     def key(self) -> str:
-        return f"{self.period}-{self.audience}"
+        """``2026Q4-owner``, or ``acme/2026Q4-owner`` in a batch over many companies."""
+        return f"{self.folder + '/' if self.folder else ''}{self.period}-{self.audience}"
 
 
 def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
                  audiences: Sequence[str] = AUDIENCES, plan: Path | str | None = None,
                  seed: int = DEFAULT_SEED, draws: int = DEFAULT_DRAWS,
-                 years: Sequence[str] | None = ()) -> list[ReportJob]:
+                 years: Sequence[str] | None = (), folder: str = "") -> list[ReportJob]:
     """Load and validate everything, then list the reports to render.
 
     ``periods=None`` means every period with actuals and targets (``periods=()``: none).
@@ -87,7 +102,8 @@ def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
     (``year_report.ipynb``, one per year and audience, after the quarters); ``None`` means
     every fiscal year whose first quarter has actuals, but only for a plan with a ``year:``
     section (``report --all``), so a plan without one renders exactly the quarters as
-    before. Raises InputError (and starts nothing) on bad data, a bad plan, an unknown
+    before. ``folder`` names the company's folder inside the output folder (a batch over many
+    companies, :mod:`planning.reporting.companies`). Raises InputError (and starts nothing) on bad data, a bad plan, an unknown
     period, year or audience, or a bad seed or number of draws.
     """
     from planning.bonus import bonus_for_period
@@ -116,13 +132,14 @@ def plan_reports(data: Path | str, periods: Sequence[str] | None = None,
         for audience in audiences:
             params = report_parameters(data_path, p, audience, plan_path, seed, draws, hashes)
             jobs.append(ReportJob(p, audience, params,
-                                  f"{company}: {dataset.period(p).long_label} quarterly report ({audience})"))
+                                  f"{company}: {dataset.period(p).long_label} quarterly report ({audience})",
+                                  folder=folder))
     for fy in _fiscal_years(dataset, the_plan, years):
         for audience in audiences:
             params = {"data_path": str(data_path), "fiscal_year": fy, "audience": audience,
                       "plan_path": None if plan_path is None else str(plan_path), "inputs_sha256": hashes}
             jobs.append(ReportJob(fy, audience, params, f"{company}: {fy} year-end report ({audience})",
-                                  notebook=YEAR_REPORT_TEMPLATE))
+                                  notebook=YEAR_REPORT_TEMPLATE, folder=folder))
     return jobs
 
 
