@@ -11,11 +11,12 @@ import pandas as pd
 
 from planning.bonus_result import BonusResult
 from planning.methods import pool_limit, pool_method, sharing_method
-from planning.money import format_cents, format_percent
+from planning.money import format_cents, format_money, format_percent
 from planning.plan import Plan
 
 __all__ = ["explain_pool", "pool_sentences", "sharing_rule_text", "explain_payout", "weight_sentence",
-           "bonus_text", "pnl_text", "scenario_text", "simulate_text", "GLOSSARY", "OWNER_ONLY_TERMS", "gloss"]
+           "bonus_text", "pnl_text", "scenario_text", "simulate_text", "GLOSSARY", "OWNER_ONLY_TERMS", "gloss",
+           "statement_gate_lines", "statement_company_lines", "no_bonus_reason", "statement_share_lines"]
 
 
 def explain_pool(result: BonusResult) -> list[str]:
@@ -105,6 +106,66 @@ def weight_sentence(plan: Plan, weight: float, department_weight: float, total_w
 
 
 # --- the command line's text ----------------------------------------------------------------
+
+
+def statement_gate_lines(distances, currency: str, year_to_date: bool = False) -> list[str]:
+    """A statement's gate sentences: each gate's threshold in money, and the margin it passed
+    with or the gap it was missed by (``distances``: the report's gate distances). With
+    ``year_to_date`` the gates were judged on the year so far (domain section 6.1)."""
+    w = lambda x: format_money(x, currency)  # noqa: E731  (whole units)
+    start = "On the year so far, the" if year_to_date else "The"
+    lines = []
+    for d in distances:
+        g = d.gate
+        head = f"{start} {d.name} gate ({format_percent(g.threshold)} of target, {w(d.needed)})"
+        if g.passed:
+            lines.append(f"{head} passed with {w(d.margin)} to spare ({format_percent(g.attainment)} reached).")
+        else:
+            lines.append(f"{head} was missed by {w(g.gap_amount)} ({format_percent(g.attainment)} reached). "
+                         + " ".join(d.closing))
+    return lines or [f"{start} plan has no gates."]
+
+
+def statement_company_lines(result: BonusResult) -> tuple[str, str]:
+    """The company's revenue and GOP against their targets, in whole units."""
+    w = lambda x: format_money(x, result.currency)  # noqa: E731
+    return (f"Revenue {w(result.revenue)} against a target of {w(result.revenue_target)} "
+            f"({format_percent(result.revenue_attainment)}).",
+            f"GOP (gross operating profit) {w(result.gop)} against a target of {w(result.gop_target)} "
+            f"({format_percent(result.gop_attainment)}).")
+
+
+def no_bonus_reason(result: BonusResult, year=None) -> str:
+    """Why nobody is paid in the result's quarter (``year``: its :class:`~planning.year.YearResult`)."""
+    if not result.gates_passed:
+        return "a gate was missed"
+    if year is None or result.pool == 0 and year.settle != "year_to_date":
+        return "the pool is 0 under the plan's rules"
+    if result.pool == 0:
+        return "earlier quarters of the year already paid all that the year has earned so far"
+    return "all of this quarter's pool is held back to the year end"
+
+
+def statement_share_lines(person, shared: float, what: str, anyone_capped: bool, total_weight: float,
+                          currency: str) -> list[str]:
+    """How one person's payout follows from their weight, when ``shared`` (> 0) is shared.
+
+    ``person`` is their row of the allocations; ``what`` names the amount shared ("the pool",
+    "the AUD 4,000.00 shared now"). Where someone was capped, no count or amount of them is
+    given: those would tell a colleague's cap, and so their salary."""
+    m = lambda x: format_cents(x, currency)  # noqa: E731
+    if person.capped:
+        return [f"That share of the pool would be more than your cap, so you receive the cap, "
+                f"{m(person.payout)}; what you could not take was shared among the others."]
+    lines = []
+    if anyone_capped and total_weight and person.weight > 0:
+        lines.append(f"{format_percent(person.weight / total_weight)} of {what} would be "
+                     f"{m(person.weight / total_weight * shared)}, but some people reached "
+                     "their individual cap and received it instead; what they could not take "
+                     "was shared again among everyone else by weight, so your share is larger.")
+    lines.append(f"Your exact share of {what} is {format_cents(person.exact_share, currency, 2)}, paid in whole "
+                 f"cents: {m(person.payout)}.")
+    return lines
 
 
 def bonus_text(company: str, result: BonusResult) -> str:

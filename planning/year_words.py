@@ -90,11 +90,13 @@ def year_plan_gates(result: YearResult) -> str:
     return " and ".join(parts)
 
 
-def explain_quarter(result: YearResult, period, unallocated: bool = True) -> list[str]:
+def explain_quarter(result: YearResult, period, unallocated: bool = True,
+                    attainment: bool = True) -> list[str]:
     """Why quarter k pays what it pays: E_k, P_k, what is shared now, held back and the reserve.
 
     ``unallocated=False`` leaves out the sentence on what nobody could be paid (a staff page
-    where that amount would show a few people's caps)."""
+    where that amount would show a few people's caps); ``attainment=False`` the first sentence,
+    on the targets reached (a statement shows those above)."""
     q: QuarterSettlement = result.quarter(period)
     m = _money(result)
     to_date = result.settle == "year_to_date"
@@ -104,6 +106,7 @@ def explain_quarter(result: YearResult, period, unallocated: bool = True) -> lis
     lines = [f"{q.period}: {figures} made {format_percent(basis.revenue_attainment)} "
              f"of its revenue target ({m(basis.revenue)} of {m(basis.revenue_target)}) and "
              f"{format_percent(basis.gop_attainment)} of its GOP target ({m(basis.gop)} of {m(basis.gop_target)})."]
+    lines = lines if attainment else []
     if not q.gates_passed:
         gate = q.failed_gates[0]
         lines.append(f"The {gate.name} gate of {format_percent(gate.threshold)} is missed: {_behind(gate, m, when)}, "

@@ -36,7 +36,15 @@ from planning.provenance import input_hashes
 from planning.reporting.content.gates import gate_distances
 from planning.reporting.publishing import TEMPLATES_DIR, output_folder
 from planning.version import DISTRIBUTION, VERSION
-from planning.words import pool_sentences, sharing_rule_text, weight_sentence
+from planning.words import (
+    no_bonus_reason,
+    pool_sentences,
+    sharing_rule_text,
+    statement_company_lines,
+    statement_gate_lines,
+    statement_share_lines,
+    weight_sentence,
+)
 from planning.year import YearResult, bonus_in_year
 from planning.year_words import explain_quarter, statement_year_lines
 
@@ -102,30 +110,14 @@ def build_statements(dataset: Dataset, result: BonusResult, year: YearResult | N
     m = lambda x: format_cents(x, cur)  # noqa: E731  (to the cent, the currency's minor unit)
     w = lambda x: format_money(x, cur)  # noqa: E731  (whole units)
     distances = gate_distances(result, period_result(dataset, result.period).gross_margin)
-    gate_lines = []
-    for d in distances:
-        g = d.gate
-        if g.passed:
-            gate_lines.append(f"The {d.name} gate ({format_percent(g.threshold)} of target, {w(d.needed)}) passed with "
-                              f"{w(d.margin)} to spare ({format_percent(g.attainment)} reached).")
-        else:
-            gate_lines.append(f"The {d.name} gate ({format_percent(g.threshold)} of target, {w(d.needed)}) was missed by "
-                              f"{w(g.gap_amount)} ({format_percent(g.attainment)} reached). " + " ".join(d.closing))
-    if not distances:
-        gate_lines.append("The plan has no gates.")
-    company_lines = (
-        f"Revenue {w(result.revenue)} against a target of {w(result.revenue_target)} "
-        f"({format_percent(result.revenue_attainment)}).",
-        f"GOP (gross operating profit) {w(result.gop)} against a target of {w(result.gop_target)} "
-        f"({format_percent(result.gop_attainment)}).",
-    )
+    # the gates are checked on the year to date from the second quarter on (domain section 6.1)
+    year_to_date = year is not None and year.settle == "year_to_date" and year.quarter(result.period).quarter > 1
+    gate_lines = statement_gate_lines(distances, cur, year_to_date)
+    company_lines = statement_company_lines(result)
     pool_lines = tuple(pool_sentences(result))  # the attainments and gates are shown above already
     shared = result.pool   # what is shared among people this quarter
-    if year is not None and year.settle == "year_to_date" and year.quarter(result.period).quarter > 1:
-        # the gates are checked on the year to date (domain section 6.1)
-        gate_lines = [f"On the year so far, t{line[1:]}" if line.startswith("The ") else line for line in gate_lines]
     if year is not None:
-        pool_lines = tuple(explain_quarter(year, result.period)[1:])   # the attainments are shown above
+        pool_lines = tuple(explain_quarter(year, result.period, attainment=False))
         shared = year.quarter(result.period).shared_now
     rule = sharing_rule_text(result.plan)
     people = result.allocations
@@ -146,26 +138,10 @@ def build_statements(dataset: Dataset, result: BonusResult, year: YearResult | N
             inputs.append(("Your individual cap", f"{m(r.cap)} ({format_percent(d.individual_cap)} of your salary for the quarter)"))
         arithmetic = [weight_sentence(result.plan, r.weight, r.department_weight, total_weight)]
         if shared > 0:
-            if r.capped:
-                arithmetic.append(f"That share of the pool would be more than your cap, so you receive the cap, "
-                                  f"{m(r.payout)}; what you could not take was shared among the others.")
-            else:
-                if anyone_capped and total_weight and r.weight > 0:
-                    # no count or amount: those would tell a colleague's cap, and so their salary
-                    arithmetic.append(f"{format_percent(r.weight / total_weight)} of {what} would be "
-                                      f"{m(r.weight / total_weight * shared)}, but some people reached "
-                                      "their individual cap and received it instead; what they could not take "
-                                      "was shared again among everyone else by weight, so your share is larger.")
-                arithmetic.append(f"Your exact share of {what} is {format_cents(r.exact_share, cur, 2)}, paid in whole cents: "
-                                  f"{m(r.payout)}.")
+            arithmetic += statement_share_lines(r, shared, what, anyone_capped, total_weight, cur)
             headline = f"You receive {m(r.payout)} for {result.period}."
         else:
-            reason = ("a gate was missed" if not result.gates_passed else
-                      "the pool is 0 under the plan's rules" if year is None else
-                      "earlier quarters of the year already paid all that the year has earned so far"
-                      if result.pool == 0 and year.settle == "year_to_date" else
-                      "the pool is 0 under the plan's rules" if result.pool == 0 else
-                      "all of this quarter's pool is held back to the year end")
+            reason = no_bonus_reason(result, year)
             arithmetic.append(f"Because {reason}, there is nothing to share this quarter.")
             headline = f"There is no success bonus for {result.period}: {reason}."
         out.append(Statement(
