@@ -107,7 +107,23 @@ class _Bar:
         self.close()
 
 
-class _Lines:
+class _NoBar:
+    """No progress shown; the context-manager and ``close`` protocol every bar has."""
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class _Lines(_NoBar):
     """Asked-for progress where there is no terminal: a plain line at each tenth, no ``\\r``."""
 
     def __init__(self, total: int, desc: str, unit: str, stream):
@@ -120,29 +136,6 @@ class _Lines:
             self._tenth = tenth
             print(f"{self._desc}: {done:,} of {self._total:,} {self._unit}s ({tenth * 10}%)", file=self._stream,
                   flush=True)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
-
-
-class _NoBar:
-    def __call__(self, done: int, total: int | None = None) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        pass
 
 
 def progress_bar(total: int, desc: str, unit: str, show: bool | None = None, delay: float = PROGRESS_DELAY,
