@@ -1,20 +1,29 @@
-"""How long from moving a cockpit control to updated outputs?
+"""How long from moving a cockpit control to updated outputs, charts included?
 
-Run: ``.venv/bin/python benchmarks/bench_ui.py``. Times a control change (``gop_gate`` and
-``pool_rate`` alternately, observers firing exactly as in the browser's kernel) in three
-depths: the model alone (:func:`planning.ui.evaluate`), the cockpit without charts (model +
-tiles + per-person table + explanation) and the cockpit with its charts redrawn (waterfall
-and payouts by department as PNG; the heat map only redraws when its tab is open, timed
-separately). For the sample company and for 10,000 synthetic staff.
-Aim: under 100 ms for the model and under 300 ms with charts at the sample's size.
+Run: ``.venv/bin/python benchmarks/bench_ui.py``. Observers fire exactly as in the browser's
+kernel (the benchmark sets a control's ``value``). Medians of interleaved runs
+(:mod:`benchmarks.timing`), for the sample company and for 10,000 synthetic staff:
+
+* ``pool rate`` -- the pool rate moved 25% <-> 20%: the pool changes, so the waterfall and
+  the payouts by department are both redrawn (the issue's "one control change with its
+  charts redrawn"); this is the figure held to the aim;
+* ``gate or rate`` -- the GOP gate and the pool rate alternately (the earlier benchmark's
+  mix; a gate moved while it still passes leaves both charts as they were);
+* ``model only`` -- :func:`planning.ui.evaluate` for the same settings, the floor any
+  cockpit pays;
+* ``redrawn from scratch`` -- the honest baseline: what a change cost before the chart
+  slots, the model, the whole people table and both figures built and laid out anew;
+* ``heat map open`` -- the pool rate moved with the gate heat map's tab open (shown, no aim).
+
+Aims (issue 12): a control change with its charts redrawn under 150 ms for the sample and
+under 250 ms for 10,000 staff.
 """
 
 from __future__ import annotations
 
-import statistics
+import itertools
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,58 +33,72 @@ matplotlib.use("Agg")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.synthetic import write_company  # noqa: E402
-from planning import load_dataset  # noqa: E402
+from benchmarks.timing import interleaved, summary, verdict  # noqa: E402
+from planning import charts, load_dataset  # noqa: E402
 from planning.ui import BonusCockpit, evaluate  # noqa: E402
+from planning.ui.components import chart_png, table_html  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-CHANGES = [("gop_gate", 0.95), ("pool_rate", 0.25), ("gop_gate", 1.0), ("pool_rate", 0.30)]
+RATE = [("pool_rate", 0.25), ("pool_rate", 0.20)]
+MIXED = [("gop_gate", 0.95), ("pool_rate", 0.25), ("gop_gate", 1.0), ("pool_rate", 0.30)]
 
 
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for i in range(repeat):
-        t = time.perf_counter()
-        fn(i)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1e3
+def changes(cockpit: BonusCockpit, steps):
+    """One control change per call, cycling through ``steps``."""
+    cycle = itertools.cycle(steps)
+
+    def run() -> None:
+        name, value = next(cycle)
+        getattr(cockpit, name).value = value
+        assert cockpit.result is not None, cockpit.error
+    return run
 
 
-def measure(dataset, repeat: int) -> dict[str, float]:
+def from_scratch(dataset, settings):
+    """The baseline: evaluate, format every row of the people table, build and lay out both charts."""
+    cycle = itertools.cycle([replace(settings, pool_rate=0.25), replace(settings, pool_rate=0.20)])
+    table = BonusCockpit(dataset, charts=False)
+
+    def run() -> None:
+        result = evaluate(dataset, next(cycle))
+        table_html(table.people_frame(result), height="320px")
+        chart_png(charts.bonus_waterfall(result))
+        chart_png(charts.payouts_by_department(result))
+    return run
+
+
+def measure(dataset, runs: int) -> dict[str, float]:
     settings = BonusCockpit(dataset, charts=False).current_settings()
-    variants = [replace(settings, gop_gate=0.95), replace(settings, pool_rate=0.25)]
-    model = median_ms(lambda i: evaluate(dataset, variants[i % 2]), repeat)
-
-    def change(cockpit):
-        def run(i):
-            name, value = CHANGES[i % len(CHANGES)]
-            getattr(cockpit, name).value = value
-            assert cockpit.result is not None, cockpit.error
-        return run
-
-    bare = median_ms(change(BonusCockpit(dataset, charts=False)), repeat)
-    charted = BonusCockpit(dataset, charts=True)
-    with_charts = median_ms(change(charted), repeat)
-    charted.tabs.selected_index = 1
-    with_heatmap = median_ms(change(charted), max(3, repeat // 3))
-    return {"model": model, "cockpit": bare, "charts": with_charts, "heatmap": with_heatmap}
+    variants = itertools.cycle([replace(settings, pool_rate=0.25), replace(settings, pool_rate=0.20)])
+    heat = BonusCockpit(dataset)
+    heat.tabs.selected_index = 1
+    seconds = interleaved({
+        "pool rate": changes(BonusCockpit(dataset), RATE),
+        "gate or rate": changes(BonusCockpit(dataset), MIXED),
+        "model only": lambda: evaluate(dataset, next(variants)),
+        "redrawn from scratch": from_scratch(dataset, settings),
+        "heat map open": changes(heat, RATE),
+    }, runs=runs)
+    return {name: s * 1e3 for name, s in seconds.items()}
 
 
-def report(title: str, people: int, ms: dict[str, float], aims: bool) -> None:
-    model_aim, chart_aim = ("   (aim < 100 ms)", "   (aim < 300 ms)") if aims else ("", "")
-    print(f"{title}, {people:,} staff: median time from a control change to updated outputs")
-    print(f"  model only (evaluate)                     {ms['model']:8.1f} ms{model_aim}")
-    print(f"  cockpit, tiles + table, no charts         {ms['cockpit']:8.1f} ms")
-    print(f"  cockpit with charts redrawn               {ms['charts']:8.1f} ms{chart_aim}")
-    print(f"  ... with the gate heat map tab open       {ms['heatmap']:8.1f} ms")
+def report(title: str, people: int, ms: dict[str, float], aim: float) -> bool:
+    print(f"{title}, {people:,} staff: median ms from a control change to updated outputs")
+    for name, value in ms.items():
+        print(f"  {name:<24}{value:8.1f} ms")
+    print(f"  speed-up against redrawn from scratch: {ms['redrawn from scratch'] / ms['pool rate']:.2f}x")
+    return verdict(f"{title} ({people:,} staff): a change with its charts redrawn", ms["pool rate"], aim,
+                   unit=" ms")
 
 
-def main() -> None:
+def main() -> int:
     sample = load_dataset(ROOT / "data")
-    report("sample company", len(sample.staff), measure(sample, repeat=21), aims=True)
+    results = [report("sample company", len(sample.staff), measure(sample, runs=15), aim=150)]
     with tempfile.TemporaryDirectory() as tmp:
         big = load_dataset(write_company(Path(tmp) / "big", staff=10_000, quarters=8))
-        report("synthetic company", len(big.staff), measure(big, repeat=7), aims=False)
+        results.append(report("synthetic company", len(big.staff), measure(big, runs=7), aim=250))
+    return summary(results)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -43,10 +43,13 @@ from planning.charts.quarter import (
     pnl_vs_targets,
     pool_distribution,
     tornado_chart,
+    update_payouts_by_department,
+    update_waterfall,
 )
 
 __all__ = ["PALETTE", "MoneyFormatter", "figure_png", "label_money", "legend_outside", "literal_text", "money_axis",
            "plain_text_chart", "tip", "tooltips", "campaign_roi_chart", "funnel_chart", "gate_heatmap",
            "proposals_chart",
            "attainment_trend", "bonus_waterfall", "grouped_payouts_chart", "metric_vs_target",
-           "payouts_by_department", "pnl_vs_targets", "pool_distribution", "tornado_chart"]
+           "payouts_by_department", "pnl_vs_targets", "pool_distribution", "tornado_chart",
+           "update_payouts_by_department", "update_waterfall"]

@@ -24,7 +24,7 @@ from matplotlib.ticker import Formatter, MaxNLocator
 from planning.money import format_cents
 
 __all__ = ["PALETTE", "literal_text", "figure_png", "plain_text", "plain_text_chart", "money_axis", "MoneyFormatter", "label_money",
-           "tip", "tooltips", "legend_outside", "nothing_to_show", "wrap"]
+           "tip", "retip", "tooltips", "legend_outside", "nothing_to_show", "wrap"]
 
 PALETTE = {
     "pass": "#2e8b57",     # good for the pool, a target or gate reached
@@ -146,6 +146,11 @@ def tip(fig: Figure, artist, text: str) -> None:
     gid = f"pl-tip-{len(tips)}"
     artist.set_gid(gid)
     tips[gid] = str(text)
+
+
+def retip(fig: Figure, artist, text: str) -> None:
+    """Change the tooltip :func:`tip` gave ``artist`` (a chart updated in place)."""
+    fig.__dict__.setdefault(_TIPS, {})[artist.get_gid()] = str(text)
 
 
 def tooltips(fig: Figure) -> dict[str, str]:

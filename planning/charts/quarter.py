@@ -17,13 +17,15 @@ from planning.charts.base import (
     money_text,
     nothing_to_show,
     plain_text,
+    retip,
     tip,
     tooltips,
     wrap,
 )
 from planning.methods import pool_limit
 
-__all__ = ["metric_vs_target", "pnl_vs_targets", "attainment_trend", "bonus_waterfall", "payouts_by_department",
+__all__ = ["metric_vs_target", "pnl_vs_targets", "attainment_trend", "bonus_waterfall", "update_waterfall", "payouts_by_department",
+           "update_payouts_by_department",
            "grouped_payouts_chart", "pool_distribution", "tornado_chart"]
 
 _METRICS = {"revenue": "Revenue", "gop": "GOP"}
@@ -109,19 +111,13 @@ def attainment_trend(pnl: pd.DataFrame, gates: dict[str, float | None] | None = 
     return fig
 
 
-@plain_text
-def bonus_waterfall(result, figsize=(6.4, 3.6)) -> Figure:
-    """GOP -> GOP target -> GOP above target -> raw pool -> each limit -> the bonus pool.
+_PARTS = "planning_parts"
+"""Where a chart that can be updated in place keeps its artists (on the figure)."""
 
-    ``result`` is a :class:`planning.bonus_result.BonusResult`. GOP and the target stand on 0, GOP
-    above target floats between them, the raw pool stands on 0 and each limit that bit
-    floats between the pool before and after it (red where it lowered the pool, green where
-    it raised it). When a gate failed the title says so and the pool is 0.
-    """
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.subplots()
+
+def _waterfall_steps(result) -> list[tuple]:
+    """(label, bottom, top, colour, value printed on the bar, tooltip) for each bar."""
     cur = result.currency
-    # (label, bottom, top, colour, value printed on the bar, tooltip)
     steps = [("GOP", 0.0, result.gop, PALETTE["actual"], result.gop, "GOP this quarter"),
              ("GOP target", 0.0, result.gop_target, PALETTE["target"], result.gop_target, "GOP target"),
              ("Above target", result.gop_target, result.gop_target + result.excess_gop,
@@ -135,22 +131,73 @@ def bonus_waterfall(result, figsize=(6.4, 3.6)) -> Figure:
             steps.append((label, limit.before, limit.after, colour, limit.after - limit.before,
                           f"{label}: {money_text(limit.before, cur)} to {money_text(limit.after, cur)}"))
     steps.append(("Bonus pool", 0.0, result.pool, PALETTE["pool"], result.pool, "Bonus pool"))
-    for i, (_, low, high, colour, value, words) in enumerate(steps):
-        bottom, top = min(low, high), max(low, high)
-        bar = ax.bar(i, top - bottom, bottom=bottom, color=colour, width=0.62)[0]
-        tip(fig, bar, words if ":" in words else f"{words}: {money_text(value, cur)}")
-        ax.annotate(label_money(value), (i, top), xytext=(0, 3), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=9)
-    ax.set_xticks(range(len(steps)), [s[0] for s in steps], rotation=25, ha="right")
-    money_axis(ax, cur)
-    ax.set_ylim(min(0.0, result.gop) * 1.15, max(result.gop, result.gop_target, 1.0) * 1.18)
+    return steps
+
+
+def _waterfall_frame(result) -> tuple:
+    """What the waterfall's bars stand in: the step labels, the title, the scale, the currency."""
     title = "From GOP to the bonus pool"
     if not result.gates_passed:
         failed = " and ".join(g.name for g in result.failed_gates)
         title += f": no pool, {failed} gate missed"
-    ax.set_title(title)
+    ylim = (min(0.0, result.gop) * 1.15, max(result.gop, result.gop_target, 1.0) * 1.18)
+    return tuple(s[0] for s in _waterfall_steps(result)), title, ylim, result.currency
+
+
+def _waterfall_bar(fig, bar, note, i: int, step: tuple, currency: str) -> None:
+    _, low, high, colour, value, words = step
+    bottom, top = min(low, high), max(low, high)
+    bar.set_y(bottom)
+    bar.set_height(top - bottom)
+    bar.set_facecolor(colour)
+    retip(fig, bar, words if ":" in words else f"{words}: {money_text(value, currency)}")
+    note.set_text(label_money(value))
+    note.xy = (i, top)
+
+
+@plain_text
+def bonus_waterfall(result, figsize=(6.4, 3.6), figure: Figure | None = None) -> Figure:
+    """GOP -> GOP target -> GOP above target -> raw pool -> each limit -> the bonus pool.
+
+    ``result`` is a :class:`planning.bonus_result.BonusResult`. GOP and the target stand on 0, GOP
+    above target floats between them, the raw pool stands on 0 and each limit that bit
+    floats between the pool before and after it (red where it lowered the pool, green where
+    it raised it). When a gate failed the title says so and the pool is 0.
+    :func:`update_waterfall` redraws it for another result in place.
+    """
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    cur = result.currency
+    steps = _waterfall_steps(result)
+    bars, notes = [], []
+    for i, (_, low, high, colour, value, words) in enumerate(steps):
+        bottom, top = min(low, high), max(low, high)
+        bar = ax.bar(i, top - bottom, bottom=bottom, color=colour, width=0.62)[0]
+        tip(fig, bar, words if ":" in words else f"{words}: {money_text(value, cur)}")
+        bars.append(bar)
+        notes.append(ax.annotate(label_money(value), (i, top), xytext=(0, 3), textcoords="offset points",
+                                 ha="center", va="bottom", fontsize=9))
+    frame = _waterfall_frame(result)
+    ax.set_xticks(range(len(steps)), list(frame[0]), rotation=25, ha="right")
+    money_axis(ax, cur)
+    ax.set_ylim(*frame[2])
+    ax.set_title(frame[1])
     ax.grid(axis="y", alpha=0.3)
+    fig.__dict__[_PARTS] = ("waterfall", frame, bars, notes)
     return fig
+
+
+@plain_text
+def update_waterfall(fig: Figure, result) -> bool:
+    """Redraw a :func:`bonus_waterfall` figure for ``result`` in place (bars, amounts,
+    tooltips); False, and ``fig`` untouched, when it would need other steps, another
+    title or another scale (build a new one then)."""
+    parts = fig.__dict__.get(_PARTS)
+    if not parts or parts[0] != "waterfall" or parts[1] != _waterfall_frame(result):
+        return False
+    for i, (bar, note, step) in enumerate(zip(parts[2], parts[3], _waterfall_steps(result), strict=True)):
+        _waterfall_bar(fig, bar, note, i, step, result.currency)
+    return True
 
 
 def _payout_bars(fig, ax, names, payouts, counts, noun: str, currency: str) -> None:
@@ -159,26 +206,62 @@ def _payout_bars(fig, ax, names, payouts, counts, noun: str, currency: str) -> N
         nothing_to_show(ax, "Nothing was paid this quarter")
         return
     bars = ax.barh(y, payouts, color=PALETTE["pool"])
-    ax.set_yticks(y, [wrap(str(n)) for n in names])
-    for i, (name, payout, n) in enumerate(zip(names, payouts, counts, strict=True)):
-        tip(fig, bars[i], f"{name}: {money_text(payout, currency)} paid to {int(n)} {noun}")
-        ax.annotate(f"{label_money(payout)} ({int(n)} {noun})", (payout, i), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=9)
+    notes = []
+    for i in y:
+        tip(fig, bars[i], "")
+        notes.append(ax.annotate("", (0.0, i), xytext=(3, 0), textcoords="offset points", va="center",
+                                 fontsize=9))
+    _set_payout_bars(fig, ax, list(bars), notes, names, payouts, counts, noun, currency)
     money_axis(ax, currency, axis="x")
-    ax.set_xlim(0, float(np.max(payouts)) * 1.6)
     ax.grid(axis="x", alpha=0.3)
+    fig.__dict__[_PARTS] = ("payouts", len(names), noun, currency, ax, list(bars), notes)
+
+
+def _set_payout_bars(fig, ax, bars, notes, names, payouts, counts, noun: str, currency: str) -> None:
+    ax.set_yticks(range(len(names)), [wrap(str(n)) for n in names])
+    for i, (name, payout, n) in enumerate(zip(names, payouts, counts, strict=True)):
+        bars[i].set_width(payout)
+        retip(fig, bars[i], f"{name}: {money_text(payout, currency)} paid to {int(n)} {noun}")
+        notes[i].set_text(f"{label_money(payout)} ({int(n)} {noun})")
+        notes[i].xy = (payout, i)
+    ax.set_xlim(0, float(np.max(payouts)) * 1.6)
+
+
+def _department_table(result) -> pd.DataFrame:
+    return result.by_department().sort_values("payout")
 
 
 @plain_text
-def payouts_by_department(result, figsize=(6.4, 3.0)) -> Figure:
-    """Total payout per department, labelled with the eligible headcount."""
-    table = result.by_department().sort_values("payout")
+def payouts_by_department(result, figsize=(6.4, 3.0), figure: Figure | None = None) -> Figure:
+    """Total payout per department, labelled with the eligible headcount.
+
+    ``figure``: one drawn before, redrawn in place and returned when it fits
+    (:func:`update_payouts_by_department`); otherwise a new figure.
+    """
+    if figure is not None and update_payouts_by_department(figure, result):
+        return figure
+    table = _department_table(result)
     fig = Figure(figsize=(figsize[0], max(figsize[1], 1.0 + 0.4 * len(table))), layout="constrained")
     ax = fig.subplots()
     _payout_bars(fig, ax, list(table.index), table["payout"].to_numpy(float), table["eligible"], "eligible",
                  result.currency)
     ax.set_title("Payouts by department")
     return fig
+
+
+@plain_text
+def update_payouts_by_department(fig: Figure, result) -> bool:
+    """Redraw a :func:`payouts_by_department` figure for ``result`` in place; False, and
+    ``fig`` untouched, when the number of departments changed or nothing is paid."""
+    parts = fig.__dict__.get(_PARTS)
+    table = _department_table(result)
+    payouts = table["payout"].to_numpy(float)
+    if (not parts or parts[:4] != ("payouts", len(table), "eligible", result.currency)
+            or not len(table) or float(np.max(payouts)) <= 0):
+        return False
+    _, _, noun, currency, ax, bars, notes = parts
+    _set_payout_bars(fig, ax, bars, notes, list(table.index), payouts, table["eligible"], noun, currency)
+    return True
 
 
 @plain_text

@@ -16,6 +16,7 @@ import ipywidgets as widgets
 
 from planning.methods import POOL_METHODS, SHARING_METHODS
 from planning.ui import scenario_bridge
+from planning.ui.chart_slots import ChartSlot
 from planning.ui.components import (
     CONTROL_WIDTH,
     LABEL_STYLE,
@@ -143,6 +144,9 @@ class CockpitControls:
         self.chart_note = widgets.HTML()
         self.heatmap_note = widgets.HTML()
         self.mc_image = chart_image("240px")
+        self.chart_slots = {name: ChartSlot(image) for name, image in (
+            ("waterfall", self.waterfall_image), ("department", self.department_image),
+            ("heatmap", self.heatmap_image))}
         self.mc_summary = widgets.HTML(layout=widgets.Layout(min_height="60px"))
         self.person = widgets.Dropdown(description="Explain payout for", style={"description_width": "130px"},
                                        layout=widgets.Layout(width="460px"))

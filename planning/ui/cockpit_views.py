@@ -45,6 +45,27 @@ def pool_line(result: BonusResult) -> str:
 YEAR_TAB = 2
 """The index of the "Bonus year" tab."""
 
+SHOWN_PEOPLE = 500
+"""The people table shows the biggest payouts first, this many rows (the rest are counted)."""
+
+
+def waterfall_inputs(r: BonusResult) -> tuple:
+    """What :func:`planning.charts.bonus_waterfall` draws: it is redrawn only when this changes."""
+    return (r.currency, r.gop, r.gop_target, r.excess_gop, r.gates_passed, r.raw_pool,
+            tuple((x.name, x.before, x.after) for x in r.limits), r.pool,
+            tuple(g.name for g in r.failed_gates))
+
+
+def department_inputs(r: BonusResult) -> tuple:
+    """What :func:`planning.charts.payouts_by_department` draws."""
+    table = r.by_department()
+    return (r.currency, tuple(table.index), tuple(table["payout"]), tuple(table["eligible"]))
+
+
+def heatmap_inputs(r: BonusResult) -> tuple:
+    """What the gate heat map is drawn from: the plan and the quarter (not the sharing)."""
+    return (r.currency, repr(r.plan.gates), repr(r.plan.pool), repr(r.period_result))
+
 
 class CockpitViews:
     """Draws the outputs of the current result (a part of ``BonusCockpit``)."""
@@ -59,8 +80,8 @@ class CockpitViews:
         if self.result is None:
             self.headline.value = message_html(self.error or "No result.")
             self.against_plan.value = ""
-            for image in (self.waterfall_image, self.department_image, self.heatmap_image):
-                image.value = b""
+            for slot in self.chart_slots.values():
+                slot.clear()
             self.people_table.value = ""
             self.person_explanation.value = ""
             return
@@ -83,11 +104,15 @@ class CockpitViews:
         """The waterfall and payouts by department; a chart that fails leaves the numbers shown."""
         if not self.draw_charts:
             return
+        r = self.result
         try:
-            self.waterfall_image.value = chart_png(charts.bonus_waterfall(self.result))
-            self.department_image.value = chart_png(charts.payouts_by_department(self.result))
+            self.chart_slots["waterfall"].show(
+                waterfall_inputs(r), lambda fig: charts.bonus_waterfall(r, figure=fig))
+            self.chart_slots["department"].show(
+                department_inputs(r), lambda fig: charts.payouts_by_department(r, figure=fig))
         except Exception as exc:  # noqa: BLE001 - the figures above stand without the pictures
-            self.waterfall_image.value = self.department_image.value = b""
+            self.chart_slots["waterfall"].clear()
+            self.chart_slots["department"].clear()
             self.chart_note.value = message_html(
                 f"The charts could not be drawn ({exc.__class__.__name__}: {exc}); "
                 "the figures above and the tables below are complete.")
@@ -137,25 +162,29 @@ class CockpitViews:
                 + "".join(f'<div class="pw-binding" style="color:#5c6770; font-size:13px">{html.escape(x)}</div>'
                           for x in lines[1:]) + "</div>")
 
-    def people_frame(self, r: BonusResult) -> pd.DataFrame:
-        """The per-person table as shown: biggest payouts first, then everyone not paid."""
+    def people_frame(self, r: BonusResult, rows: int | None = None) -> pd.DataFrame:
+        """The per-person table as shown: biggest payouts first, then everyone not paid
+        (the first ``rows`` of it: only those are formatted)."""
         a = r.allocations
+        order = pd.DataFrame({"_payout": a["payout"], "_name": a["name"]}).sort_values(
+            ["_payout", "_name"], ascending=[False, True]).index
         total = float(a["weight"].sum())
+        a = a.loc[order if rows is None else order[:rows]]
         status = np.where(a["eligible"], np.where(a["capped"], "capped", "eligible"), a["reason"])
         frame = pd.DataFrame({
             "name": a["name"], "department": a["department"], "role": a["role"], "status": status,
             "days_in": a["days_in"].astype(int),
             "weight_share": [pct(w / total) if total else "" for w in a["weight"]],
             "payout": [format_cents(x, r.currency, code=False) for x in a["payout"]],
-            "_payout": a["payout"], "_name": a["name"],
-        }).sort_values(["_payout", "_name"], ascending=[False, True])
-        return frame.drop(columns=["_payout", "_name"]).rename(columns=_TABLE_COLUMNS)
+        })
+        return frame.rename(columns=_TABLE_COLUMNS)
 
     def _people_html(self, r: BonusResult) -> str:
         note = (f"Payouts add up to {format_cents(r.allocated, r.currency)}"
                 + (f"; {format_cents(r.unallocated, r.currency)} could not be paid to anyone"
                    if r.unallocated else "") + ".")
-        return table_html(self.people_frame(r), height="320px", note=note)
+        return table_html(self.people_frame(r, SHOWN_PEOPLE), height="320px", max_rows=SHOWN_PEOPLE, note=note,
+                          total_rows=len(r.allocations))
 
     def _set_person_options(self) -> None:
         staff = self.dataset.staff
@@ -183,21 +212,21 @@ class CockpitViews:
 
     def _render_heatmap(self) -> None:
         """The heat map is drawn only when its tab is open (it is the slowest chart)."""
-        if not (self.draw_charts and self._heatmap_stale and self.tabs.selected_index == 1):
+        if not (self.draw_charts and self.tabs.selected_index == 1) or self.result is None:
             return
-        if self.result is None:
-            return
+        r = self.result
+
+        def build(_previous):
+            grid = gate_grid(r.plan, r.period_result)
+            return charts.gate_heatmap(grid.revenue_attainment, grid.gop_attainment, grid.pool, grid.current,
+                                       {"revenue": grid.revenue_gate, "gop": grid.gop_gate}, r.currency)
         try:
-            grid = gate_grid(self.result.plan, self.result.period_result)
-            self.heatmap_image.value = chart_png(charts.gate_heatmap(
-                grid.revenue_attainment, grid.gop_attainment, grid.pool, grid.current,
-                {"revenue": grid.revenue_gate, "gop": grid.gop_gate}, self.result.currency))
+            self.chart_slots["heatmap"].show(heatmap_inputs(r), build)
             self.heatmap_note.value = ""
         except Exception as exc:  # noqa: BLE001 - shown in the heat map's tab
-            self.heatmap_image.value = b""
+            self.chart_slots["heatmap"].clear()
             self.heatmap_note.value = message_html(
                 f"The heat map could not be drawn: {exc.__class__.__name__}: {exc}")
-        self._heatmap_stale = False
 
     # --- Monte Carlo ----------------------------------------------------------------------
 

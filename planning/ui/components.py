@@ -147,12 +147,14 @@ def problems_html(error, heading: str = "The dataset has problems; nothing is co
 
 
 def table_html(frame: pd.DataFrame, height: str = "300px", max_rows: int = 500,
-               note: str = "") -> str:
-    """A scrollable, escaped HTML table of at most ``max_rows`` rows."""
+               note: str = "", total_rows: int | None = None) -> str:
+    """A scrollable, escaped HTML table of at most ``max_rows`` rows; ``total_rows`` is the
+    whole table's length when ``frame`` is only its first rows."""
     shown = frame.head(max_rows)
+    total = len(frame) if total_rows is None else max(total_rows, len(frame))
     extra = ""
-    if len(frame) > max_rows:
-        extra = f"Showing {max_rows:,} of {len(frame):,} rows. "
+    if total > max_rows:
+        extra = f"Showing {max_rows:,} of {total:,} rows. "
     text = shown.to_html(index=False, escape=True, border=0, na_rep="")
     footer = f'<div class="pw-note">{html.escape(extra + note)}</div>' if extra or note else ""
     return (f'{_CSS}<div class="pw-table" style="max-height:{height}; overflow:auto">{text}</div>'
