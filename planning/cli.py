@@ -223,9 +223,15 @@ def cmd_report(args) -> int:
 
 
 def cmd_statements(args) -> int:
+    from planning.files import CannotWrite
     from planning.reporting.statements import write_statements
 
-    paths = write_statements(args.data, args.period, args.out, args.plan)
+    try:
+        paths = write_statements(args.data, args.period, args.out, args.plan)
+    except CannotWrite as exc:  # nothing was published; the previous statements are as they were
+        raise InputError.single("--out", f"{exc.path} cannot be written ({exc.strerror}); nothing was "
+                                "published (the previous statements, if any, are as they were); expected "
+                                "a folder you can write to, with space for the statements") from None
     if args.json:
         print_json({"period": paths[-1].parent.name, "folder": str(paths[-1].parent),
                     "index": str(paths[-1]), "statements": [str(p) for p in paths[:-1]]})

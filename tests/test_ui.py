@@ -38,8 +38,8 @@ def cockpit_sample(sample):
 
 
 @pytest.fixture
-def cockpit(sample):
-    return BonusCockpit(sample, charts=False)
+def cockpit(sample, tmp_path):
+    return BonusCockpit(sample, charts=False, design_path=tmp_path / "plan-design.yaml")
 
 
 def expected(dataset, period, overrides=None, **targets):
@@ -168,7 +168,7 @@ def test_invalid_settings_show_an_error_in_the_page_then_recover(tiny):
 ])
 def test_the_cockpit_opens_on_exactly_the_plan_as_written(tmp_path, plan_text):
     ds = load_dataset(write_dataset(tmp_path / "d", {"plan.yaml": plan_text}))
-    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False, design_path=tmp_path / "plan-design.yaml")
     engine = bonus_for_period(ds, "2026Q1")
     assert cockpit.error is None
     assert plan_to_dict(cockpit.result.plan) == plan_to_dict(ds.plan)
@@ -415,7 +415,7 @@ def test_a_design_that_would_not_load_back_never_replaces_a_file(tmp_path):
     """A scenario name with a line break once broke out of the header comment into the YAML."""
     ds = load_dataset(write_dataset(tmp_path / "d", {"scenarios.yaml": (
         'scenarios:\n  "two\\nlines: x":\n    plan: {pool.rate: 0.4}\n')}))
-    cockpit = BonusCockpit(ds, period="2026Q1", charts=False)
+    cockpit = BonusCockpit(ds, period="2026Q1", charts=False, design_path=tmp_path / "plan-design.yaml")
     cockpit.scenario.value = "two\nlines: x"
     path = tmp_path / "design.yaml"
     path.write_text("gates: {gop: 1.0}\npool: {method: gop_share, rate: 0.1}\n")

@@ -27,7 +27,7 @@ import jinja2
 from planning.bonus_result import BonusResult
 from planning.dataset import Dataset
 from planning.errors import InputError, Problem
-from planning.files import replace_folder
+from planning.files import CannotWrite, replace_folder
 from planning.financials import period_result
 from planning.inputs import load_inputs
 from planning.methods import sharing_method
@@ -196,7 +196,8 @@ def write_statements(data: Path | str, period: str, out: Path | str = "reports/s
     left over for someone who is no longer eligible), and a failure half-way leaves the
     previous folder as it was and no temporary folder behind.
 
-    Returns the written paths, the index last.
+    Returns the written paths, the index last. A failure to write (no space, read-only, no
+    permission, a name too long) raises :class:`planning.files.CannotWrite` naming the folder.
     """
     inputs = load_inputs(data, plan)
     dataset, the_plan = inputs.dataset, inputs.plan
@@ -205,7 +206,12 @@ def write_statements(data: Path | str, period: str, out: Path | str = "reports/s
     pages = render_statements(dataset, result, plan, year=year)  # everything rendered before anything is written
     root = output_folder(out)
     folder = root / str(p)
-    if folder.exists() and not folder.is_dir():
-        raise InputError.single("--out", f"{folder} is a file; expected a folder for the statements")
-    return replace_folder(folder, pages, FILE_MODE)
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise InputError.single("--out", f"{folder} is a file; expected a folder for the statements")
+        return replace_folder(folder, pages, FILE_MODE)
+    except CannotWrite:
+        raise
+    except OSError as exc:  # no space, read-only, no permission, a name too long: nothing was published
+        raise CannotWrite(folder, exc) from exc
 

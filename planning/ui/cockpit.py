@@ -28,7 +28,7 @@ from planning.errors import InputError
 from planning.inputs import load_dataset
 from planning.methods import POOL_METHODS
 from planning.plan import Plan
-from planning.ui import scenario_bridge
+from planning.ui import saving, scenario_bridge
 from planning.ui.cockpit_controls import CockpitControls, from_control, show_on
 from planning.ui.cockpit_views import CockpitViews
 from planning.ui.components import (
@@ -51,7 +51,8 @@ class BonusCockpit(CockpitControls, CockpitViews):
         The plan the controls start from and whose hidden keys (floor, curve, points,
         eligibility rules) are kept (default: the dataset's plan).
     design_path : str or Path
-        Where "Save this design" writes by default.
+        Where "Save this design" writes by default. Its folder, as it is when the cockpit
+        starts, is the only folder the cockpit ever writes in (:mod:`planning.ui.saving`).
     charts : bool
         Draw charts (False for a table-and-numbers cockpit, and for the model-only benchmark).
 
@@ -80,10 +81,11 @@ class BonusCockpit(CockpitControls, CockpitViews):
         self.simulation = None
         self.settings: CockpitSettings | None = None
         self._quiet_depth = 0
-        self._heatmap_stale = True
         self._models: dict[tuple[str, str], object] = {}
+        self._as_written: dict[tuple[str, str], tuple] = {}  # (period, scenario) -> (settings, result)
         start = str(dataset.require_period(period)) if period else str(dataset.reportable_periods[-1])
         initial = settings_from_plan(dataset, start, self.base_plan)
+        self.save_folder = saving.save_folder(design_path)
         self._build_controls(initial, design_path)
         self._build_outputs()
         self.widget = self._layout()
@@ -204,7 +206,14 @@ class BonusCockpit(CockpitControls, CockpitViews):
             show_on(self.individual_cap, s.individual_cap)
 
     def _plan_settings(self, period: str, scenario: str) -> CockpitSettings:
-        """The plan as written for (period, scenario): its targets and the reference plan."""
+        """The plan as written for (period, scenario): its targets and the reference plan
+        (worked out once per pair: the controls never change it)."""
+        key = (period, scenario)
+        if key not in self._as_written:
+            self._as_written[key] = (self._settings_as_written(period, scenario), None)
+        return self._as_written[key][0]
+
+    def _settings_as_written(self, period: str, scenario: str) -> CockpitSettings:
         if scenario == ACTUALS:
             return settings_from_plan(self.dataset, period, self.base_plan)
         model = self._model(period, scenario)
@@ -224,14 +233,22 @@ class BonusCockpit(CockpitControls, CockpitViews):
         if self.settings is None:
             return None
         try:
-            planned = self._plan_settings(self.settings.period, self.settings.scenario)
+            key = (self.settings.period, self.settings.scenario)
+            planned = self._plan_settings(*key)
             if not _differs(planned, self.settings):
                 return self.result
-            if planned.scenario == ACTUALS:
-                return evaluate(self.dataset, planned, self.base_plan)
-            model = self._model(planned.period, planned.scenario)
-            projected = scenario_bridge.projected_result(model, planned.revenue_target, planned.gop_target)
-            return evaluate(self.dataset, planned, model.plan, projected, salary_factor=model.salary_factor)
+            result = self._as_written[key][1]
+            if result is None:  # computed once per (period, scenario): moving a control never changes it
+                if planned.scenario == ACTUALS:
+                    result = evaluate(self.dataset, planned, self.base_plan)
+                else:
+                    model = self._model(planned.period, planned.scenario)
+                    projected = scenario_bridge.projected_result(model, planned.revenue_target,
+                                                                 planned.gop_target)
+                    result = evaluate(self.dataset, planned, model.plan, projected,
+                                      salary_factor=model.salary_factor)
+                self._as_written[key] = (planned, result)
+            return result
         except InputError:
             return None
 
@@ -293,7 +310,6 @@ class BonusCockpit(CockpitControls, CockpitViews):
             self.result = None
             self.error = "These settings are not a valid plan:\n" + "\n".join(
                 f"- {p.column or p.file}: {p.message}" for p in exc.problems)
-        self._heatmap_stale = True
         return self.result
 
     def refresh(self) -> None:
@@ -322,27 +338,29 @@ class BonusCockpit(CockpitControls, CockpitViews):
         FileExistsError
             When the file exists and ``overwrite`` is false.
         InputError
-            When the settings are not a valid plan, or the path is not a ``.yaml`` file.
+            When the settings are not a valid plan, or the path is not a ``.yaml`` file in the
+            cockpit's folder that may be written (:func:`planning.ui.saving.design_target`).
+        CannotSave
+            When writing fails (no space, read-only, no permission, a name too long): one
+            line naming the path; nothing is written.
         """
         if self.result is None:
             raise InputError.single("cockpit", self.error or "no valid plan to save")
-        path = Path(self.save_path.value if path is None else path).expanduser()
         overwrite = self.save_overwrite.value if overwrite is None else overwrite
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            raise InputError.single(str(path), "expected a file name ending in .yaml, like plan-design.yaml")
-        if path.exists() and not overwrite:
-            raise FileExistsError(_exists_message(path))
+        path = saving.design_target(self.save_folder, self.save_path.value if path is None else path, overwrite)
         plan = self.result.plan
         s = self.settings
         scenario = " ".join(str(s.scenario).split())  # a comment is one line: no line breaks
-        header = (f"# Success-bonus plan saved from the cockpit on {date.today().isoformat()}.\n"
+        header = (f"{saving.HEADER} on {date.today().isoformat()}.\n"
                   f"# Designed on {s.period} ({scenario}) with revenue target "
                   f"{s.revenue_target:.2f} and GOP target {s.gop_target:.2f};\n"
                   "# the targets themselves live in targets.csv, not in the plan.\n")
         try:  # a design that would not load back never replaces a good file
             return plan.dump(path, header, overwrite)
         except FileExistsError:
-            raise FileExistsError(_exists_message(path)) from None
+            raise FileExistsError(saving.exists_message(path)) from None
+        except OSError as exc:  # no space, read-only, no permission, a name too long
+            raise saving.CannotSave(path, exc) from None
 
     def _on_save(self) -> None:
         try:
@@ -351,8 +369,10 @@ class BonusCockpit(CockpitControls, CockpitViews):
             self.save_status.value = message_html(str(exc))
         except InputError as exc:
             self.save_status.value = message_html("\n".join(str(p) for p in exc.problems))
+        except saving.CannotSave as exc:
+            self.save_status.value = message_html(str(exc))
         except OSError as exc:
-            self.save_status.value = message_html(f"Could not write the file: {exc}")
+            self.save_status.value = message_html(f"Not saved: {exc.strerror or exc}; nothing was written.")
         except Exception as exc:  # noqa: BLE001 - shown beside the button, not in a log
             self.save_status.value = message_html(f"Not saved: {exc.__class__.__name__}: {exc}")
         else:
@@ -366,6 +386,3 @@ def _differs(a: CockpitSettings, b: CockpitSettings) -> bool:
                      for v in vars(s).values())
     return normal(a) != normal(b)
 
-
-def _exists_message(path: Path) -> str:
-    return f"{path} already exists; tick 'Replace the file if it exists' to replace it"
