@@ -58,10 +58,9 @@ def year_bonus_output(args, dataset, plan):
     Its JSON is ``bonus --json``'s with ``earned_to_date``, ``shared_now`` and ``held_back``
     added (``pool`` is P_k = allocated + unallocated + held back).
     """
-    from planning.money import format_cents
     from planning.words import bonus_text
     from planning.year import quarter_as_bonus, year_for_dataset
-    from planning.year_words import explain_quarter
+    from planning.year_words import explain_quarter, year_pool_sum
 
     period = dataset.require_period(args.period)
     year = year_for_dataset(dataset, period.year, plan, upto=period)
@@ -73,6 +72,5 @@ def year_bonus_output(args, dataset, plan):
         return result, json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     text = bonus_text(dataset.company.name, result)
     text += "\n  In its year:\n" + "".join(f"  {line}\n" for line in explain_quarter(year, period))
-    text += f"  Pool {format_cents(q.pool, result.currency)} = allocated {format_cents(q.allocated, result.currency)} + " \
-            f"unallocated {format_cents(q.unallocated, result.currency)} + held back {format_cents(q.held_back, result.currency)}\n"
+    text += f"  {year_pool_sum(year, period)}\n"
     return result, text

@@ -15,6 +15,7 @@ from planning.words import sharing_rule_text
 from planning.year import QuarterSettlement, YearEndNeed, YearResult, year_plan
 
 __all__ = [
+    "year_pool_sum",
     "settle_words",
     "year_so_far",
     "explain_quarter",
@@ -145,6 +146,15 @@ def explain_quarter(result: YearResult, period, unallocated: bool = True,
         lines.append(f"{m(q.unallocated)} of what is shared now could not be paid to anyone (everyone who could "
                      "take more was at their cap, or nobody was eligible) and stays with the company.")
     return lines
+
+
+def year_pool_sum(result: YearResult, period) -> str:
+    """``Pool AUD 9,000.00 = allocated AUD 7,200.00 + unallocated AUD 0.00 + held back AUD 1,800.00``:
+    where quarter k's pool goes (``bonus --period`` with a year plan, and the cockpit)."""
+    q = result.quarter(period)
+    m = _money(result)
+    return (f"Pool {m(q.pool)} = allocated {m(q.allocated)} + unallocated {m(q.unallocated)} + "
+            f"held back {m(q.held_back)}")
 
 
 def _need_text(need: YearEndNeed, m) -> str:

@@ -34,7 +34,13 @@ from planning.ui.cockpit_views import CockpitViews
 from planning.ui.components import (
     message_html,
 )
-from planning.ui.model import ACTUALS, CockpitSettings, evaluate, settings_from_plan
+from planning.ui.model import (
+    ACTUALS,
+    CockpitSettings,
+    evaluate,
+    evaluate_in_year,
+    settings_from_plan,
+)
 from planning.ui.readings import parse_percent
 
 __all__ = ["BonusCockpit"]
@@ -60,6 +66,10 @@ class BonusCockpit(CockpitControls, CockpitViews):
     ----------
     result : BonusResult or None
         The bonus for the current settings; None while the settings are not a valid plan.
+        With a ``year:`` plan on actuals, the quarter as its year settles it (``pool`` is the
+        quarter's pool, payouts are what is shared now, as ``bonus --period`` shows it).
+    year_result : YearResult or None
+        That year through the quarter (None without a year plan, or on a scenario).
     error : str or None
         What is wrong with the current settings (also shown in the page).
     simulation : object or None
@@ -77,6 +87,7 @@ class BonusCockpit(CockpitControls, CockpitViews):
         self.base_plan = plan or dataset.plan
         self.draw_charts = charts
         self.result: BonusResult | None = None
+        self.year_result = None  # the year so far, with a year plan on actuals
         self.error: str | None = None
         self.simulation = None
         self.settings: CockpitSettings | None = None
@@ -240,7 +251,7 @@ class BonusCockpit(CockpitControls, CockpitViews):
             result = self._as_written[key][1]
             if result is None:  # computed once per (period, scenario): moving a control never changes it
                 if planned.scenario == ACTUALS:
-                    result = evaluate(self.dataset, planned, self.base_plan)
+                    result = evaluate_in_year(self.dataset, planned, self.base_plan)[0]
                 else:
                     model = self._model(planned.period, planned.scenario)
                     projected = scenario_bridge.projected_result(model, planned.revenue_target,
@@ -295,8 +306,9 @@ class BonusCockpit(CockpitControls, CockpitViews):
             if settings.revenue_target <= 0 or settings.gop_target <= 0:
                 raise InputError.single("cockpit", "targets must be above 0", column=(
                     "Revenue target" if settings.revenue_target <= 0 else "GOP target"))
-            if settings.scenario == ACTUALS:
-                self.result = evaluate(self.dataset, settings, self.base_plan)
+            self.year_result = None
+            if settings.scenario == ACTUALS:  # with a year plan, the quarter as its year settles it
+                self.result, self.year_result = evaluate_in_year(self.dataset, settings, self.base_plan)
             else:
                 model = self._model(settings.period, settings.scenario)
                 projected = scenario_bridge.projected_result(model, settings.revenue_target,
@@ -307,7 +319,7 @@ class BonusCockpit(CockpitControls, CockpitViews):
                                        salary_factor=model.salary_factor)
             self.error = None
         except InputError as exc:
-            self.result = None
+            self.result = self.year_result = None
             self.error = "These settings are not a valid plan:\n" + "\n".join(
                 f"- {p.column or p.file}: {p.message}" for p in exc.problems)
         return self.result

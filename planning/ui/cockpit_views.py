@@ -30,6 +30,7 @@ from planning.ui.components import (
 from planning.ui.model import ACTUALS, gate_grid
 from planning.ui.readings import binding_limit, pool_against_plan
 from planning.words import explain_payout, explain_pool, sharing_rule_text
+from planning.year_words import explain_quarter, year_pool_sum
 
 __all__ = ["CockpitViews", "pool_line"]
 
@@ -142,7 +143,17 @@ class CockpitViews:
                           "pool"))
         tiles.append(tile("GOP after bonus", money(r.gop_after_bonus),
                           f"{pct(r.gop_after_bonus / r.gop_target)} of the GOP target", "plain"))
-        reasons = [*explain_pool(r)[1:], sharing_rule_text(r.plan)]
+        year = getattr(self, "year_result", None)
+        if year is not None:  # the quarter as its year settles it, as bonus --period says it
+            q = year.quarter(r.period)
+            cents = lambda x: format_cents(x, r.currency)  # noqa: E731
+            tiles[-2:-2] = [
+                tile("Earned to date", cents(q.earned_to_date), f"the quarter's pool {cents(q.pool)}", "pool"),
+                tile("Shared now", cents(q.shared_now), f"held back {cents(q.held_back)}; reserve {cents(q.reserve)}",
+                     "pool")]
+            reasons = [*explain_quarter(year, r.period), year_pool_sum(year, r.period), sharing_rule_text(r.plan)]
+        else:
+            reasons = [*explain_pool(r)[1:], sharing_rule_text(r.plan)]
         if self.settings is not None and self.settings.scenario != ACTUALS:
             reasons.insert(0, f"Scenario '{self.settings.scenario}': projected figures, not actuals.")
         return tiles_html(tiles, pool_line(r), reasons)

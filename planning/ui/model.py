@@ -17,6 +17,7 @@ from planning.bonus_result import BonusResult
 from planning.dataset import Dataset
 from planning.financials import PeriodResult, period_result
 from planning.plan import Plan, with_overrides
+from planning.year import YearResult, quarter_as_bonus, year_for_dataset
 
 __all__ = [
     "ACTUALS",
@@ -26,6 +27,7 @@ __all__ = [
     "plan_from_settings",
     "period_result_for",
     "evaluate",
+    "evaluate_in_year",
     "gate_grid",
 ]
 
@@ -138,6 +140,25 @@ def evaluate(dataset: Dataset, settings: CockpitSettings, base_plan: Plan | None
     period = dataset.period(settings.period)
     return compute_bonus(result, dataset.staff, period, plan, currency=dataset.company.currency,
                          salary_factor=salary_factor)
+
+
+def evaluate_in_year(dataset: Dataset, settings: CockpitSettings, base_plan: Plan | None = None
+                     ) -> tuple[BonusResult, YearResult | None]:
+    """The quarter on actuals as people are paid for it, and its year so far.
+
+    Without a ``year:`` section this is :func:`evaluate` (and None). With one, the fiscal
+    year is settled through the quarter (:func:`planning.year.year_for_dataset` with
+    ``upto``), the quarter judged against the cockpit's targets and the earlier quarters as
+    recorded, and the quarter is returned as :func:`planning.year.quarter_as_bonus` gives it:
+    ``pool`` is the quarter's pool P_k and the payouts are of what is shared now, exactly as
+    ``planning bonus --period P`` shows it with the same plan.
+    """
+    result = evaluate(dataset, settings, base_plan)
+    if result.plan.year is None:
+        return result, None
+    period = dataset.require_period(settings.period)
+    year = year_for_dataset(dataset, period.year, result.plan, upto=period, last=result.period_result)
+    return quarter_as_bonus(year, period), year
 
 
 @dataclass(frozen=True)

@@ -46,11 +46,12 @@ def quarters_so_far(dataset: Dataset, fiscal_year: FiscalYear, upto: Period | No
 
 
 def year_for_dataset(dataset: Dataset, fiscal_year: int | str | FiscalYear, plan: Plan | None = None,
-                     upto: str | Period | None = None) -> YearResult:
+                     upto: str | Period | None = None, last: PeriodResult | None = None) -> YearResult:
     """The bonus year of a dataset: every quarter with actuals so far, and the year end if complete.
 
     ``upto`` stops at that quarter (``bonus --period`` with a year plan settles the year
-    through the quarter asked for).
+    through the quarter asked for). ``last`` replaces the last quarter's result (the
+    cockpit's targets put on ``upto``); the earlier quarters stay as recorded.
     """
     fy_month = dataset.company.fiscal_year_start_month
     if not isinstance(fiscal_year, FiscalYear):
@@ -61,6 +62,10 @@ def year_for_dataset(dataset: Dataset, fiscal_year: int | str | FiscalYear, plan
     upto_period = dataset.require_period(upto) if upto is not None else None
     periods = quarters_so_far(dataset, fiscal_year, upto_period)
     results = [period_result(dataset, p) for p in periods]
+    if last is not None:
+        if last.period != str(periods[-1]):
+            raise ValueError(f"last is {last.period}, but the year runs to {periods[-1]}")
+        results[-1] = last
     targets = set(dataset.targets["period"])
     later = [q for q in fiscal_year.quarters if q > periods[-1]]
     year_targets = None
