@@ -65,7 +65,7 @@ def test_the_headline_is_the_quarter_as_bonus_period_shows_it(folder, dataset, c
 
 def test_a_quarter_that_holds_back_says_so(dataset):
     held = [p for p in dataset.reportable_periods
-            if (y := year_for_dataset(dataset, p.year, upto=p)).quarter(p).held_back > 0]
+            if year_for_dataset(dataset, p.year, upto=p).quarter(p).held_back > 0]
     assert held, "the year plan holds back a share of some quarter"
     cockpit = BonusCockpit(dataset, period=str(held[0]), charts=False)
     assert "is held back to the year end" in cockpit.headline.value
