@@ -49,11 +49,11 @@ def test_a_relative_name_is_saved_in_the_cockpits_folder(cockpit, folder):
     assert plan_to_dict(load_plan(folder / "q1-design.yaml")) == plan_to_dict(cockpit.result.plan)
 
 
-@pytest.mark.parametrize("name", ["/etc/planning-design.yaml", "../outside.yaml", "sub/../../outside.yaml"])
+@pytest.mark.parametrize("name", ["ABSOLUTE", "../outside.yaml", "sub/../../outside.yaml"])
 def test_a_path_outside_the_folder_is_refused(cockpit, folder, name):
+    name = str(folder.parent / "outside.yaml") if name == "ABSOLUTE" else name
     status = save(cockpit, name, overwrite=True)
     assert "is outside" in status and str(folder) in status
-    assert not Path("/etc/planning-design.yaml").exists()
     assert not (folder.parent / "outside.yaml").exists()
 
 
