@@ -324,9 +324,17 @@ def read_dataset(path: Path | str, extra_yaml: tuple[str, ...] = ()) -> DatasetD
     return DatasetDraft(dataset, problems, extra)
 
 
+#: The tables that mean nothing empty: a header alone is refused, not read as a company of nobody.
+_ONE_ROW_AT_LEAST = {"staff": "one row per employee", "actuals": "one row per period and department",
+                     "targets": "one row per period"}
+
+
 def check_table(name, raw, columns, problems, fy_month, unit=2, date_order="ISO") -> pd.DataFrame:
     frame = check_columns(raw, columns, problems, fy_month, unit=unit, date_order=date_order)
     file = raw.file
+    if name in _ONE_ROW_AT_LEAST and not len(frame) and not any(p.file == file for p in problems):
+        problems.append(Problem(file, raw.header_row, None, f"has a header but no rows; expected "
+                                f"{_ONE_ROW_AT_LEAST[name]}"))
     if name == "staff":
         report_duplicates(frame, ["employee_id"], file, problems, "employee_id")
         both = frame["end_date"].notna() & frame["start_date"].notna()

@@ -32,7 +32,10 @@ class RawTable:
     :func:`find_header` finds the header below a title); ``repeated`` maps a column name that
     the header has more than once (after :func:`header_name`) to the spreadsheet letters of its
     columns (only the first is read); ``header_text`` is the header's cells as written;
-    ``lines`` every row of the sheet (for :func:`find_header`).
+    ``lines`` every row of the sheet (for :func:`find_header`); ``overflow`` the rows with
+    values right of the header's last named column, as (row, cells); ``columns_at`` each column
+    name's 0-based sheet column; ``formulas`` the workbook cells holding a formula with no saved
+    result, (row, 0-based column) -> the formula (a CSV has none).
     """
 
     file: str
@@ -42,6 +45,9 @@ class RawTable:
     repeated: dict[str, list[str]] = field(default_factory=dict)
     header_text: tuple[str, ...] = ()
     lines: list[list[str]] | None = field(default=None, repr=False)
+    overflow: tuple[tuple[int, int], ...] = ()
+    columns_at: dict[str, int] = field(default_factory=dict)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)
 
 
 _SEPARATORS_RE = re.compile(r"[\s_\-.]+")
@@ -108,7 +114,7 @@ def find_header(table: RawTable, names: Sequence[str]) -> RawTable:
     best = candidates[scores.index(max(scores))]
     if best + 1 == table.header_row:
         return table
-    return _from_lines(table.file, table.lines, best)
+    return replace(_from_lines(table.file, table.lines, best), formulas=table.formulas)
 
 
 def _from_records(file: str, header: Sequence[object], records: list[list[str]], rows: list[int],
@@ -126,7 +132,12 @@ def _from_records(file: str, header: Sequence[object], records: list[list[str]],
     frame = pd.DataFrame(padded, columns=names, dtype=object) if padded else pd.DataFrame(columns=names, dtype=object)
     frame = frame.apply(lambda s: s.astype(str).str.strip()) if len(frame) else frame
     text = tuple("" if h is None else str(h).strip() for h in header)
-    return RawTable(file, frame.reset_index(drop=True), np.asarray(rows, dtype=int), header_row, repeated, text)
+    named = max((i + 1 for i, name in enumerate(columns) if name), default=0)
+    overflow = tuple((row, max(i + 1 for i, c in enumerate(r) if str(c).strip()))
+                     for r, row in zip(records, rows, strict=True)
+                     if len(r) > named and any(str(c).strip() for c in r[named:]))
+    return RawTable(file, frame.reset_index(drop=True), np.asarray(rows, dtype=int), header_row, repeated, text,
+                    overflow=overflow, columns_at=dict(zip(names, keep, strict=True)))
 
 
 def read_csv_table(path: Path) -> RawTable:

@@ -7,6 +7,7 @@ Every cell is read as text and checked column by column; every problem found bec
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -86,12 +87,24 @@ def _parse_dates(text: pd.Series, date_order: str = "ISO") -> tuple[pd.Series, p
         expect = f"{words} like {example} (company.yaml date_order: {date_order}) or an ISO date like 2024-02-29"
         messages[~has_shape] = f"is not a date; expected {expect}"
         messages[has_shape & parsed.isna()] = f"is not a real calendar date; expected {expect}"
-        return parsed, messages
+        return parsed, _time_of_day(text, messages)
     messages[~has_shape] = "is not a date; expected an ISO date like 2024-02-29 (YYYY-MM-DD)"
     messages[slashed] = ("is not a date; expected an ISO date like 2024-02-29 (YYYY-MM-DD), or say in "
                          "company.yaml how dates are written: date_order: DMY for 31/03/2026, MDY for 03/31/2026")
     messages[has_shape & parsed.isna()] = "is not a real calendar date; expected an ISO date like 2024-02-29"
-    return parsed, messages
+    return parsed, _time_of_day(text, messages)
+
+
+#: A date with a time of day after it (not midnight, which is a date as Excel writes it).
+_DATE_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}")
+
+
+def _time_of_day(text: pd.Series, messages: pd.Series) -> pd.Series:
+    """A refused date that has a time of day says so (a date never carries a time here)."""
+    timed = (messages != "") & text.str.match(_DATE_TIME_RE)
+    messages[timed] = ("has a time of day; expected a date alone, like 2024-02-29 (a payroll date has no time: "
+                       "in Excel, format the cell as a date)")
+    return messages
 
 
 def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Problem],
@@ -128,6 +141,15 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
             problems.append(Problem(table.file, table.header_row, col.name,
                                     f"appears {len(letters)} times in the header (columns {', '.join(letters)}); "
                                     f"expected each column once ({_same_names(table, letters)})"))
+
+    if table.overflow:
+        named = max(table.columns_at.values(), default=-1) + 1
+        for row, cells in table.overflow[:MAX_LISTED]:
+            problems.append(Problem(table.file, row, None, f"has {cells} cells but the header names {named} "
+                                    f"columns; expected no values right of column {column_letter(named - 1)} "
+                                    "(a value with a comma or semicolon must be in quotes)"))
+        if len(table.overflow) > MAX_LISTED:
+            problems.append(summary_problem(table.file, None, len(table.overflow) - MAX_LISTED))
 
     def listed(mask, column: str):
         """The first MAX_LISTED positions of ``mask``; the rest become one summary line."""
@@ -260,15 +282,41 @@ _EXPECT = {
 }
 
 
+def comparable(text: object) -> object:
+    """A key as it is compared for duplicates: NFKC-normalised, format characters (zero-width
+    space, joiners, byte-order marks, direction marks) removed, so ``E003``, ``E003\u200b`` and a
+    full-width ``\uff25003`` are one id. Not str: unchanged.
+
+    >>> comparable("\uff25003\u200b")
+    'E003'
+    """
+    if not isinstance(text, str):
+        return text
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
+
+
 def report_duplicates(typed: pd.DataFrame, keys: list[str], file: str, problems: list[Problem],
                       what: str) -> None:
-    """One problem per repeated key, naming the row it repeats."""
+    """One problem per repeated key, naming the row it repeats.
+
+    Keys are compared by :func:`comparable`: two that differ only by invisible or look-alike
+    characters are duplicates, and the message shows both as written.
+    """
     known = typed.dropna(subset=keys)
-    first_row: dict[tuple, int] = {}
+    first_row: dict[tuple, tuple[int, tuple]] = {}
     for row, key in zip(known["_row"], known[keys].itertuples(index=False, name=None), strict=True):
-        if key in first_row:
+        same = tuple(comparable(k) for k in key)
+        if same in first_row:
+            earlier, written = first_row[same]
             shown = ", ".join(str(k) for k in key)
-            problems.append(Problem(file, int(row), keys[-1],
-                                    f"duplicate {what} {quoted(shown)} (also on row {first_row[key]}); expected one row each"))
+            if written == key:
+                problems.append(Problem(file, int(row), keys[-1], f"duplicate {what} {quoted(shown)} "
+                                        f"(also on row {earlier}); expected one row each"))
+            else:
+                other = ", ".join(str(k) for k in written)
+                problems.append(Problem(file, int(row), keys[-1], f"duplicate {what} {quoted(shown)}: it reads "
+                                        f"the same as {quoted(other)} on row {earlier}, differing only by invisible "
+                                        "or look-alike characters; expected one row each"))
         else:
-            first_row[key] = int(row)
+            first_row[same] = (int(row), key)
