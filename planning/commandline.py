@@ -153,6 +153,27 @@ def run(parser: argparse.ArgumentParser, argv: list[str] | None = None) -> int:
                      [f"{exc.parser.prog}: error: {exc.message}"])
     # With --output the answer was to go to a file, which bad input leaves unwritten: stdout stays empty.
     wants_json = getattr(args, "json", False) and not getattr(args, "output", None)
+    status = _run_command(args, wants_json)
+    if status == EXIT_BAD_INPUT:
+        _collect_quietly()
+    return status
+
+
+def _collect_quietly() -> None:
+    """Collect what a failed command left half-done, without a word: a writer that failed
+    half-way (openpyxl's worksheet streams on a full disk) would otherwise print "Exception
+    ignored ... Traceback" at exit, after the one line that said what went wrong."""
+    import gc
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+def _run_command(args: argparse.Namespace, wants_json: bool) -> int:
     try:
         return args.func(args)
     except InputError as exc:

@@ -27,7 +27,7 @@ from planning.errors import InputError, Problem
 from planning.money import Currency, currency_problem, locale_problem
 from planning.periods import Period, parse_period
 from planning.plan import Plan, parse_plan
-from planning.table_reading import RawTable, read_csv_table, read_workbook_tables
+from planning.table_reading import RawTable, read_csv_table, read_workbook_tables, workbook_problem
 from planning.tables import Column, check_columns, report_duplicates
 from planning.yaml_files import read_yaml
 
@@ -269,8 +269,10 @@ def read_dataset(path: Path | str, extra_yaml: tuple[str, ...] = ()) -> DatasetD
         sources[workbook.name] = workbook
         try:
             sheets = read_workbook_tables(workbook)
+        except InputError:
+            raise
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise InputError.single(workbook.name, f"cannot be read as an .xlsx workbook ({exc.__class__.__name__})") from None
+            raise InputError.single(workbook.name, workbook_problem(exc)) from None
 
     # A workbook passed by name is what the user means, even beside CSV files; in a folder
     # the CSV files win.

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planning.errors import InputError
+from planning.errors import InputError, Problem
 from planning.input_limits import MAX_TABLE_BYTES, read_bounded
 
-__all__ = ["RawTable", "header_name", "column_letter", "find_header", "HEADER_SEARCH_ROWS", "read_csv_table",
+__all__ = ["workbook_problem", "sheet_marks", "RawTable", "header_name", "column_letter", "find_header", "HEADER_SEARCH_ROWS", "read_csv_table",
            "cell_text", "read_workbook_tables"]
 
 
@@ -178,11 +178,76 @@ def read_workbook_tables(path: Path) -> dict[str, RawTable]:
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     tables = {}
+    hidden: list[Problem] = []
     try:
         for sheet in workbook.worksheets:
+            label = f"{path.name} [{sheet.title}]"
+            if sheet.sheet_state != "visible":
+                how = "very hidden (only a macro can show it)" if sheet.sheet_state == "veryHidden" else "hidden"
+                hidden.append(Problem(label, None, None, f"the sheet is {how}; expected every sheet of the workbook "
+                                      "to be visible, as the owner sees it: unhide it or delete it"))
+                continue
             all_rows = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            hidden_rows, formulas = sheet_marks(sheet)
+            for row in hidden_rows:
+                if row <= len(all_rows) and any(c.strip() for c in all_rows[row - 1]):
+                    hidden.append(Problem(label, row, None, "is a hidden row; expected every row with values to "
+                                          "be visible, as the owner sees it: unhide it or delete it"))
             name = sheet.title.strip().lower()
-            tables[name] = _from_lines(f"{path.name} [{sheet.title}]", all_rows)
+            tables[name] = replace(_from_lines(label, all_rows), formulas=formulas)
     finally:
         workbook.close()
+    if hidden:
+        raise InputError(hidden)
     return tables
+
+
+def sheet_marks(sheet) -> tuple[list[int], dict[tuple[int, int], str]]:
+    """(hidden rows, formulas with no saved result as (row, 0-based column) -> formula) of a
+    read-only openpyxl sheet, from one streaming pass over its XML (openpyxl's read-only mode
+    keeps neither)."""
+    try:
+        from defusedxml.ElementTree import iterparse
+    except ImportError:  # pragma: no cover - openpyxl's own reader is then plain expat too
+        from xml.etree.ElementTree import iterparse
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    hidden, formulas = [], {}
+    with sheet._get_source() as source:
+        for _, element in iterparse(source):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "c":
+                formula = value = None
+                for child in element:
+                    kind = child.tag.rsplit("}", 1)[-1]
+                    formula = child if kind == "f" else formula
+                    value = child if kind in ("v", "is") else value
+                if formula is not None and (value is None or not "".join(value.itertext())) and element.get("r"):
+                    row, column = coordinate_to_tuple(element.get("r"))
+                    formulas[(row, column - 1)] = "=" + (formula.text or "")
+            elif tag == "row":
+                if element.get("hidden") in ("1", "true") and element.get("r"):
+                    hidden.append(int(element.get("r")))
+                element.clear()
+    return hidden, formulas
+
+
+def workbook_problem(exc: BaseException) -> str:
+    """What is wrong with a workbook openpyxl could not read, in words (not only the exception's
+    name), and what to do: "cannot be read as an .xlsx workbook: ... (BadZipFile)"."""
+    import zipfile
+
+    name = exc.__class__.__name__
+    text = str(exc)
+    if isinstance(exc, zipfile.BadZipFile) or "CRC" in text or name in ("error", "EOFError"):
+        what = "a part of it is damaged (its data does not unpack to what the archive says)"
+    elif isinstance(exc, KeyError):
+        what = "a part it lists is missing from the archive"
+    elif "Entit" in name or "DTD" in name:
+        what = "a part declares XML entities, which no spreadsheet program writes"
+    elif "Parse" in name or "XML" in name or "xml" in text.lower():
+        what = "a part of it is not well-formed XML"
+    else:
+        what = "it is damaged or was not written by a spreadsheet program"
+    return (f"cannot be read as an .xlsx workbook: {what} ({name}); open it in Excel or LibreOffice and save "
+            "it again as .xlsx")

@@ -187,6 +187,14 @@ def check_columns(table: RawTable, columns: Sequence[Column], problems: list[Pro
         add(*listed(unreadable.to_numpy(), col.name), unreadable_problem)
         text = text.where(~unreadable, "")
         empty = (text == "") & ~unreadable
+        if table.formulas and col.name in table.columns_at:
+            at = table.columns_at[col.name]
+            formula = pd.Series([table.formulas.get((int(r), at)) for r in table.rows], index=text.index, dtype=object)
+            unsaved = empty & formula.notna()
+            report(unsaved, col.name, "is a formula with no saved result (the file was written by a program "
+                   "that does not calculate); expected a value: open the workbook in Excel or LibreOffice and "
+                   "save it, so the result is stored", formula)
+            empty = empty & ~unsaved
         if col.kind != "optional_date":
             report(empty, col.name, f"is empty; expected {_EXPECT[col.kind]}")
         filled = (text != "")

@@ -90,12 +90,12 @@ def read_rows(path: Path) -> list[ExportRows]:
 def _workbook_rows(path: Path) -> list[ExportRows]:
     import openpyxl
 
-    from planning.table_reading import cell_text
+    from planning.table_reading import cell_text, workbook_problem
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError.single(path.name, f"cannot be read as an .xlsx workbook ({exc.__class__.__name__})") from None
+        raise InputError.single(path.name, workbook_problem(exc)) from None
     try:
         sheets = []
         for sheet in book.worksheets:
