@@ -41,7 +41,13 @@ def typo_demo(data_path: str | Path) -> str:
     InputError
         When the dataset itself does not load (fix those problems first).
     """
-    dataset = load_dataset(data_path)
+    try:
+        dataset = load_dataset(data_path)
+    except InputError as exc:   # a header-only staff.csv is refused (issue 11): nothing to mistype
+        if all(p.message.startswith("has a header but no rows") and p.file.startswith("staff")
+               for p in exc.problems):
+            return "staff has no one in it, so there is no salary to mistype."
+        raise
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "data"
         copy.mkdir()
